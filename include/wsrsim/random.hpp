@@ -1,0 +1,55 @@
+// The seeded pseudo-random source of a host. Written here rather than taken from
+// <random> so that one seed gives the same draws with every standard library.
+#pragma once
+
+#include <cstdint>
+
+namespace wsrsim {
+
+// SplitMix64's output function: a bijection on 64-bit values that scrambles well.
+constexpr std::uint64_t mix64(std::uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+// xoshiro256** seeded through SplitMix64.
+class Rng {
+public:
+    explicit constexpr Rng(std::uint64_t seed = 1) {
+        std::uint64_t s = seed;
+        for (auto& word : state_) {
+            s += 0x9e3779b97f4a7c15ULL;
+            word = mix64(s);
+        }
+    }
+
+    constexpr std::uint64_t next() {
+        const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
+        const std::uint64_t t = state_[1] << 17;
+        state_[2] ^= state_[0];
+        state_[3] ^= state_[1];
+        state_[1] ^= state_[2];
+        state_[0] ^= state_[3];
+        state_[2] ^= t;
+        state_[3] = rotl(state_[3], 45);
+        return result;
+    }
+
+    // Uniform in [0, bound), bound > 0, without modulo bias (rejects the short tail).
+    constexpr std::uint64_t below(std::uint64_t bound) {
+        const std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+        std::uint64_t x = next();
+        while (x >= limit) x = next();
+        return x % bound;
+    }
+
+private:
+    static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+    std::uint64_t state_[4]{};
+};
+
+}  // namespace wsrsim

@@ -1,0 +1,472 @@
+#include "wsrsim/host.hpp"
+
+#include <cassert>
+
+#include "objects.hpp"
+#include "placement.hpp"
+#include "pool.hpp"
+#include "port_space.hpp"
+#include "wsrsim/decisions.hpp"
+
+namespace wsrsim {
+
+using namespace core;
+
+class HostState {
+public:
+    explicit HostState(const HostConfig& config)
+        : seed(config.seed),
+          policies(config.policies),
+          tokens(config.seed),
+          rng(config.seed),
+          tcp(DynamicRange{}),
+          udp(DynamicRange{}) {}
+
+    ~HostState() {
+        while (!processes.empty()) exit(*processes.begin());
+        reservations_by_token.clear_and_dispose([this](Reservation* r) {
+            space(r->transport).remove(*r);
+            reservation_pool.destroy(r);
+        });
+        forget_all_requests();
+    }
+
+    PortSpace& space(Transport t) { return t == Transport::tcp ? tcp : udp; }
+    const PortSpace& space(Transport t) const { return t == Transport::tcp ? tcp : udp; }
+    Cursors& cursor(Transport t) { return cursors[static_cast<std::size_t>(t)]; }
+
+    Socket* find_socket(SocketHandle handle) const {
+        auto it = sockets.find(handle);
+        return it == sockets.end() ? nullptr : const_cast<Socket*>(&*it);
+    }
+    Process* find_process(Pid pid) const {
+        auto it = processes.find(pid);
+        return it == processes.end() ? nullptr : const_cast<Process*>(&*it);
+    }
+    Reservation* find_token(Token token) const {
+        auto it = reservations_by_token.find(token);
+        return it == reservations_by_token.end() ? nullptr : const_cast<Reservation*>(&*it);
+    }
+    OverlappedRequest* find_request(RequestId id) const {
+        auto it = requests.find(id);
+        return it == requests.end() ? nullptr : const_cast<OverlappedRequest*>(&*it);
+    }
+
+    // ---- reservations ----
+
+    Reservation& make_reservation(Transport transport, PortBlock block, ReservationKind kind) {
+        Reservation* r = reservation_pool.create();
+        r->token = tokens.draw();
+        r->block = block;
+        r->transport = transport;
+        r->kind = kind;
+        space(transport).add(*r);
+        reservations_by_token.insert(*r);
+        return *r;
+    }
+
+    void destroy_reservation(Reservation& r) {
+        space(r.transport).remove(r);
+        reservations_by_token.erase(reservations_by_token.iterator_to(r));
+        if (r.acquirer) r.acquirer->acquired.erase(r.acquirer->acquired.iterator_to(r));
+        reservation_pool.destroy(&r);
+    }
+
+    // ---- the IOCTLs, from row 6 on: what is decided when the request completes ----
+
+    Outcome acquire_now(Socket& socket, PortBlock block) {
+        const Transport transport = *transport_of(socket.kind);
+        PortSpace& ports = space(transport);
+        if (block.count == 0 || block.last() > highest_port) return failure(decision::acquire_bad_block);
+        if (block.start != 0) {
+            if (!ports.is_free(block)) return failure(decision::acquire_block_taken);
+        } else {
+            if (block.count > ports.range().count)
+                return failure(decision::wildcard_larger_than_range);
+            auto start = place_wildcard(ports, policies.wildcard, cursor(transport), rng, block.count);
+            if (!start) return failure(decision::wildcard_exhausted);
+            block.start = *start;
+        }
+        Reservation& r = make_reservation(transport, block, ReservationKind::runtime);
+        r.owner = socket.process->pid;
+        r.acquirer = &socket;
+        socket.acquired.push_back(r);
+        return Outcome{.block = r.block, .token = r.token};
+    }
+
+    Outcome associate_now(Socket& socket, Token token) {
+        const Reservation* r = find_token(token);
+        if (!r) return failure(Error::wsaeinval);
+        if (r->transport != *transport_of(socket.kind))
+            return failure(decision::associate_wrong_transport);
+        if (r->kind == ReservationKind::runtime && r->owner != socket.process->pid)
+            return failure(decision::associate_foreign_runtime);
+        if (is_administered(r->kind) && !socket.process->elevated) return failure(Error::wsaeacces);
+        if (socket.port != 0) return failure(Error::wsaeinval);
+        if (socket.associated != invalid_token) return failure(decision::associate_twice);
+        socket.associated = token;
+        return Outcome{};
+    }
+
+    Outcome release_now(Socket& socket, Token token) {
+        Reservation* r = find_token(token);
+        if (!r || is_administered(r->kind) || r->owner != socket.process->pid)
+            return failure(decision::release_not_releasable);
+        destroy_reservation(*r);
+        return Outcome{};
+    }
+
+    Outcome complete_ioctl(Socket& socket, const IoctlCall& call) {
+        switch (call.code) {
+        case IoctlCode::acquire: return acquire_now(socket, call.block);
+        case IoctlCode::associate: return associate_now(socket, call.token);
+        case IoctlCode::release: return release_now(socket, call.token);
+        }
+        return failure(Error::wsaeinval);
+    }
+
+    // Rows 1-2 of every IOCTL table, then either now or queued (SPEC §6).
+    Outcome ioctl(SocketHandle handle, IoMode mode, const IoctlCall& call) {
+        Socket* socket = find_socket(handle);
+        if (!socket) return failure(Error::wsaenotsock);
+        if (!transport_of(socket->kind)) return failure(Error::wsaeopnotsupp);
+        if (mode == IoMode::sync || !socket->options.overlapped) return complete_ioctl(*socket, call);
+        OverlappedRequest* request = request_pool.create();
+        request->socket = socket;
+        request->call = call;
+        request->due = DueKey{now + policies.latency, ++last_request};
+        requests.insert(*request);
+        due.insert(*request);
+        socket->pending.push_back(*request);
+        complete_due(now);
+        return Outcome{.error = Error::io_pending, .request = request->due.id};
+    }
+
+    // ---- overlapped requests ----
+
+    void finish(OverlappedRequest& request, Outcome outcome) {
+        due.erase(due.iterator_to(request));
+        request.socket->pending.erase(request.socket->pending.iterator_to(request));
+        request.socket = nullptr;
+        request.done = true;
+        request.outcome = outcome;
+    }
+
+    void complete_due(Nanos until) {
+        while (!due.empty() && due.begin()->due.time <= until) {
+            OverlappedRequest& request = *due.begin();
+            now = request.due.time;
+            finish(request, complete_ioctl(*request.socket, request.call));
+        }
+        now = until;
+    }
+
+    void forget_all_requests() {
+        due.clear();
+        requests.clear_and_dispose([this](OverlappedRequest* r) { request_pool.destroy(r); });
+    }
+
+    // ---- sockets and processes ----
+
+    void close(Socket& socket) {
+        while (!socket.pending.empty())
+            finish(socket.pending.front(), failure(Error::operation_aborted));
+        if (socket.port != 0) space(*transport_of(socket.kind)).unbind(socket);
+        while (!socket.acquired.empty()) destroy_reservation(socket.acquired.front());
+        socket.process->sockets.erase(socket.process->sockets.iterator_to(socket));
+        sockets.erase(sockets.iterator_to(socket));
+        socket_pool.destroy(&socket);
+    }
+
+    void exit(Process& process) {
+        while (!process.sockets.empty()) close(process.sockets.front());
+        processes.erase(processes.iterator_to(process));
+        process_pool.destroy(&process);
+    }
+
+    // A socket counts as one of the reservation's own (SPEC §5 "the sockets of a reservation").
+    static bool belongs_to(const Socket& socket, const Reservation& r) {
+        return socket.associated == r.token ||
+               (r.kind == ReservationKind::runtime && socket.process->pid == r.owner);
+    }
+
+    Outcome bind_to(Socket& socket, PortSpace& ports, Port port) {
+        ports.bind(socket, port);
+        return Outcome{.port = port};
+    }
+
+    // Binding a port of a reservation the socket belongs to: shared with the
+    // reservation's other sockets, refused if anyone else holds it. While the
+    // reservation lives, a port's sockets are either all its own or one outsider,
+    // so the first one tells.
+    Outcome bind_shared(Socket& socket, PortSpace& ports, const Reservation& r, Port port) {
+        if (const Socket* holder = ports.first_bound_on(port); holder && !belongs_to(*holder, r))
+            return failure(Error::wsaeaddrinuse);
+        return bind_to(socket, ports, port);
+    }
+
+    Outcome bind(Socket& socket, Port port) {
+        const auto transport = transport_of(socket.kind);
+        if (!transport) return failure(decision::bind_without_port_space);
+        if (socket.port != 0) return failure(Error::wsaeinval);
+        PortSpace& ports = space(*transport);
+        if (socket.associated != invalid_token) {
+            const Reservation* mine = find_token(socket.associated);
+            if (!mine) return failure(decision::bind_after_association_lost);
+            if (port == 0) {
+                auto free_port = ports.lowest_unbound_in(mine->block);
+                if (!free_port) return failure(decision::associated_bind_exhausted);
+                return bind_to(socket, ports, *free_port);
+            }
+            if (mine->block.contains(port)) return bind_shared(socket, ports, *mine, port);
+        }
+        if (port == 0) {
+            auto free_port = pick_ephemeral(ports, policies.ephemeral, cursor(*transport), rng);
+            if (!free_port) return failure(Error::wsaenobufs);
+            return bind_to(socket, ports, *free_port);
+        }
+        if (const Reservation* r = ports.covering(port); r && r->kind == ReservationKind::runtime) {
+            if (r->owner != socket.process->pid) return failure(Error::wsaeacces);
+            return bind_shared(socket, ports, *r, port);
+        }
+        if (ports.first_bound_on(port)) return failure(Error::wsaeaddrinuse);
+        return bind_to(socket, ports, port);
+    }
+
+    // ---- persistent reservations ----
+
+    bool elevated(Pid pid) const {
+        const Process* process = find_process(pid);
+        return process && process->elevated;
+    }
+
+    Reservation* administered_exactly(Transport transport, PortBlock block) const {
+        Reservation* r = space(transport).exactly(block);
+        return r && is_administered(r->kind) ? r : nullptr;
+    }
+
+    void redraw_persistent_tokens() {
+        for (Transport transport : all_transports) {
+            for (Reservation& r : space(transport).reservations()) {
+                reservations_by_token.erase(reservations_by_token.iterator_to(r));
+                r.token = tokens.draw();
+                reservations_by_token.insert(r);
+            }
+        }
+    }
+
+    ReservationView view(const Reservation& r) const {
+        return ReservationView{r.transport, r.block, r.token, r.kind, r.owner,
+                               r.acquirer ? r.acquirer->handle : no_socket};
+    }
+
+    std::uint64_t seed;
+    Policies policies;
+    Nanos now = 0;
+    TokenSource tokens;
+    Rng rng;
+    PortSpace tcp;
+    PortSpace udp;
+    std::array<Cursors, 2> cursors{};
+
+    // Pools before the indexes that hook their objects.
+    Pool<Reservation> reservation_pool;
+    Pool<Socket> socket_pool;
+    Pool<Process> process_pool;
+    Pool<OverlappedRequest> request_pool;
+
+    ReservationsByToken reservations_by_token;
+    SocketsByHandle sockets;
+    ProcessesByPid processes;
+    RequestsById requests;
+    RequestsByDue due;
+    SocketHandle last_handle = 0x100;
+    RequestId last_request = 0;
+};
+
+Host::Host(HostConfig config) : state_(std::make_unique<HostState>(config)) {}
+Host::~Host() = default;
+Host::Host(Host&&) noexcept = default;
+Host& Host::operator=(Host&&) noexcept = default;
+
+Error Host::set_dynamic_range(Transport transport, std::uint32_t start, std::uint32_t count) {
+    if (start < 1024 || count < 255 || start + count - 1 > highest_port)
+        return Error::invalid_parameter;
+    state_->space(transport).set_range(DynamicRange{start, count});
+    return Error::ok;
+}
+
+DynamicRange Host::dynamic_range(Transport transport) const {
+    return state_->space(transport).range();
+}
+
+void Host::set_policies(const Policies& policies) { state_->policies = policies; }
+const Policies& Host::policies() const { return state_->policies; }
+std::uint64_t Host::seed() const { return state_->seed; }
+Nanos Host::now() const { return state_->now; }
+
+Error Host::advance_to(Nanos time) {
+    if (time < state_->now) return Error::invalid_parameter;
+    state_->complete_due(time);
+    return Error::ok;
+}
+
+Error Host::create_process(Pid pid, bool elevated, std::string_view name) {
+    if (pid == 0) return Error::invalid_parameter;
+    if (state_->find_process(pid)) return Error::already_exists;
+    Process* process = state_->process_pool.create();
+    process->pid = pid;
+    process->elevated = elevated;
+    process->name = name;
+    state_->processes.insert(*process);
+    return Error::ok;
+}
+
+Error Host::exit_process(Pid pid) {
+    Process* process = state_->find_process(pid);
+    if (!process) return Error::invalid_parameter;
+    state_->exit(*process);
+    return Error::ok;
+}
+
+Outcome Host::open_socket(Pid pid, SocketKind kind, SocketOptions options) {
+    Process* process = state_->find_process(pid);
+    if (!process) return failure(Error::invalid_parameter);
+    Socket* socket = state_->socket_pool.create();
+    socket->handle = state_->last_handle += 4;  // like Windows handles: multiples of 4
+    socket->process = process;
+    socket->kind = kind;
+    socket->options = options;
+    state_->sockets.insert(*socket);
+    process->sockets.push_back(*socket);
+    return Outcome{.socket = socket->handle};
+}
+
+Error Host::close_socket(SocketHandle handle) {
+    Socket* socket = state_->find_socket(handle);
+    if (!socket) return Error::wsaenotsock;
+    state_->close(*socket);
+    return Error::ok;
+}
+
+Outcome Host::bind(SocketHandle handle, Port port) {
+    Socket* socket = state_->find_socket(handle);
+    if (!socket) return failure(Error::wsaenotsock);
+    return state_->bind(*socket, port);
+}
+
+Outcome Host::getsockname(SocketHandle handle) {
+    const Socket* socket = state_->find_socket(handle);
+    if (!socket) return failure(Error::wsaenotsock);
+    if (socket->port == 0) return failure(decision::getsockname_unbound);
+    return Outcome{.port = socket->port};
+}
+
+Outcome Host::acquire(SocketHandle socket, PortBlock block, IoMode mode) {
+    return state_->ioctl(socket, mode, IoctlCall{.code = IoctlCode::acquire, .block = block});
+}
+
+Outcome Host::associate(SocketHandle socket, Token token, IoMode mode) {
+    return state_->ioctl(socket, mode, IoctlCall{.code = IoctlCode::associate, .token = token});
+}
+
+Outcome Host::release(SocketHandle socket, Token token, IoMode mode) {
+    return state_->ioctl(socket, mode, IoctlCall{.code = IoctlCode::release, .token = token});
+}
+
+std::optional<RequestState> Host::request(RequestId id) const {
+    const OverlappedRequest* request = state_->find_request(id);
+    if (!request) return std::nullopt;
+    return RequestState{request->done, request->due.time, request->outcome};
+}
+
+Outcome Host::wait(RequestId id) {
+    const OverlappedRequest* request = state_->find_request(id);
+    if (!request) return failure(Error::invalid_parameter);
+    if (!request->done) state_->complete_due(request->due.time);
+    return request->outcome;
+}
+
+void Host::forget(RequestId id) {
+    OverlappedRequest* request = state_->find_request(id);
+    if (!request) return;
+    if (!request->done) state_->finish(*request, failure(Error::operation_aborted));
+    state_->requests.erase(state_->requests.iterator_to(*request));
+    state_->request_pool.destroy(request);
+}
+
+Outcome Host::create_persistent(Pid caller, Transport transport, PortBlock block,
+                                ReservationKind store) {
+    if (!state_->elevated(caller)) return failure(Error::access_denied);
+    if (!block.is_valid() || store == ReservationKind::runtime)
+        return failure(Error::invalid_parameter);
+    if (!state_->space(transport).is_free(block)) return failure(Error::sharing_violation);
+    const Reservation& r = state_->make_reservation(transport, block, store);
+    return Outcome{.block = r.block, .token = r.token};
+}
+
+Error Host::delete_persistent(Pid caller, Transport transport, PortBlock block) {
+    if (!state_->elevated(caller)) return Error::access_denied;
+    if (block.start == 0 || block.count == 0) return Error::invalid_parameter;
+    Reservation* r = state_->administered_exactly(transport, block);
+    if (!r) return Error::not_found;
+    state_->destroy_reservation(*r);
+    return Error::ok;
+}
+
+Outcome Host::lookup_persistent(Pid, Transport transport, PortBlock block) {
+    if (block.start == 0 || block.count == 0) return failure(Error::invalid_parameter);
+    const Reservation* r = state_->administered_exactly(transport, block);
+    if (!r) return failure(Error::not_found);
+    return Outcome{.block = r->block, .token = r->token};
+}
+
+void Host::reboot() {
+    HostState& s = *state_;
+    while (!s.processes.empty()) s.exit(*s.processes.begin());
+    for (Transport transport : all_transports) {
+        auto& reservations = s.space(transport).reservations();
+        for (auto it = reservations.begin(); it != reservations.end();) {
+            Reservation& r = *it++;
+            if (r.kind == ReservationKind::active) s.destroy_reservation(r);
+        }
+        s.cursor(transport) = Cursors{};
+    }
+    s.forget_all_requests();
+    s.redraw_persistent_tokens();
+}
+
+std::vector<ReservationView> Host::reservations(Transport transport) const {
+    std::vector<ReservationView> views;
+    for (const Reservation& r : state_->space(transport).reservations()) views.push_back(state_->view(r));
+    return views;
+}
+
+std::optional<ReservationView> Host::reservation_covering(Transport transport, Port port) const {
+    const Reservation* r = state_->space(transport).covering(port);
+    if (!r) return std::nullopt;
+    return state_->view(*r);
+}
+
+std::optional<ReservationView> Host::reservation_with(Token token) const {
+    const Reservation* r = state_->find_token(token);
+    if (!r) return std::nullopt;
+    return state_->view(*r);
+}
+
+std::optional<SocketView> Host::socket(SocketHandle handle) const {
+    const Socket* s = state_->find_socket(handle);
+    if (!s) return std::nullopt;
+    const bool lost = s->associated != invalid_token && !state_->find_token(s->associated);
+    return SocketView{s->process->pid, s->kind, s->options, s->port, s->associated, lost};
+}
+
+std::optional<ProcessView> Host::process(Pid pid) const {
+    const Process* p = state_->find_process(pid);
+    if (!p) return std::nullopt;
+    return ProcessView{p->pid, p->elevated, p->name, p->sockets.size()};
+}
+
+PortSpaceCounts Host::counts(Transport transport) const { return state_->space(transport).counts(); }
+
+}  // namespace wsrsim
