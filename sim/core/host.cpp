@@ -6,6 +6,7 @@
 #include "placement.hpp"
 #include "pool.hpp"
 #include "port_space.hpp"
+#include "token_index.hpp"
 #include "wsrsim/decisions.hpp"
 
 namespace wsrsim {
@@ -44,8 +45,7 @@ public:
         return it == processes.end() ? nullptr : const_cast<Process*>(&*it);
     }
     Reservation* find_token(Token token) const {
-        auto it = reservations_by_token.find(token);
-        return it == reservations_by_token.end() ? nullptr : const_cast<Reservation*>(&*it);
+        return reservations_by_token.find(token);
     }
     OverlappedRequest* find_request(RequestId id) const {
         auto it = requests.find(id);
@@ -67,7 +67,7 @@ public:
 
     void destroy_reservation(Reservation& r) {
         space(r.transport).remove(r);
-        reservations_by_token.erase(reservations_by_token.iterator_to(r));
+        reservations_by_token.erase(r);
         if (r.acquirer) r.acquirer->acquired.erase(r.acquirer->acquired.iterator_to(r));
         reservation_pool.destroy(&r);
     }
@@ -248,7 +248,7 @@ public:
     void redraw_persistent_tokens() {
         for (Transport transport : all_transports) {
             for (Reservation& r : space(transport).reservations()) {
-                reservations_by_token.erase(reservations_by_token.iterator_to(r));
+                reservations_by_token.erase(r);
                 r.token = tokens.draw();
                 reservations_by_token.insert(r);
             }
@@ -275,7 +275,7 @@ public:
     Pool<Process> process_pool;
     Pool<OverlappedRequest> request_pool;
 
-    ReservationsByToken reservations_by_token;
+    TokenIndex reservations_by_token;
     SocketsByHandle sockets;
     ProcessesByPid processes;
     RequestsById requests;

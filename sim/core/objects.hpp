@@ -3,6 +3,7 @@
 
 #include <boost/intrusive/list.hpp>
 #include <boost/intrusive/set.hpp>
+#include <boost/intrusive/unordered_set_hook.hpp>
 
 #include <string>
 
@@ -14,13 +15,14 @@ namespace bi = boost::intrusive;
 
 using SetHook = bi::set_member_hook<bi::link_mode<bi::normal_link>, bi::optimize_size<true>>;
 using ListHook = bi::list_member_hook<bi::link_mode<bi::normal_link>>;
+using TokenHook = bi::unordered_set_member_hook<bi::link_mode<bi::normal_link>>;
 
 struct Socket;
 struct Process;
 
 struct Reservation {
     SetHook by_start;     // PortSpace::reservations_
-    SetHook by_token;     // HostState::tokens
+    TokenHook by_token;   // HostState::reservations_by_token
     ListHook on_socket;   // Socket::acquired (runtime only)
     Token token = invalid_token;
     PortBlock block;
@@ -103,7 +105,6 @@ using MultiIndexBy =
     bi::multiset<T, bi::member_hook<T, SetHook, hook>, bi::key_of_value<KeyOf<T, Key, get>>>;
 
 using ReservationsByStart = IndexBy<Reservation, &Reservation::by_start, Port, reservation_start>;
-using ReservationsByToken = IndexBy<Reservation, &Reservation::by_token, Token, reservation_token>;
 using SocketsByPort = MultiIndexBy<Socket, &Socket::by_port, Port, socket_port>;
 using SocketsByHandle = IndexBy<Socket, &Socket::by_handle, SocketHandle, socket_handle>;
 using ProcessesByPid = IndexBy<Process, &Process::by_pid, Pid, process_pid>;

@@ -5,30 +5,60 @@
 
 namespace wsrsim::core {
 
-LongestRunIndex::LongestRunIndex() : tree_(2 * leaves, 0) {}
+LongestRunIndex::LongestRunIndex() {
+    std::size_t size = 65536;
+    for (auto& level : levels_) {
+        level.assign(size, 0);
+        size /= fanout;
+    }
+}
 
 void LongestRunIndex::set(std::uint32_t start, std::uint32_t length) {
-    std::uint32_t node = leaves + start;
-    tree_[node] = static_cast<std::uint16_t>(length);
-    for (node /= 2; node >= 1; node /= 2)
-        tree_[node] = std::max(tree_[2 * node], tree_[2 * node + 1]);
+    std::uint16_t before = levels_[0][start];
+    std::uint16_t after = static_cast<std::uint16_t>(length);
+    levels_[0][start] = after;
+    // Climb only while a maximum changes. A child that grows lifts its parent
+    // directly; only a child that held the maximum and shrank needs a rescan.
+    std::uint32_t index = start;
+    for (std::size_t level = 1; level <= top; ++level) {
+        const std::uint32_t group = index / fanout;
+        std::uint16_t& parent = levels_[level][group];
+        const std::uint16_t old_parent = parent;
+        if (after < parent) {
+            if (before < parent) break;
+            const auto first = levels_[level - 1].begin() + group * fanout;
+            parent = *std::max_element(first, first + fanout);
+        } else {
+            parent = after;
+        }
+        if (parent == old_parent) break;
+        before = old_parent;
+        after = parent;
+        index = group;
+    }
+}
+
+std::optional<std::uint32_t> LongestRunIndex::scan_group(std::size_t level, std::uint32_t from,
+                                                         std::uint32_t length) const {
+    const std::uint32_t group_end = (from / fanout + 1) * fanout;
+    for (std::uint32_t i = from; i < group_end && i < levels_[level].size(); ++i)
+        if (levels_[level][i] >= length) return i;
+    return std::nullopt;
 }
 
 std::optional<std::uint32_t> LongestRunIndex::leftmost_at_least(std::uint32_t from,
                                                                  std::uint32_t length) const {
-    if (from >= leaves) return std::nullopt;
-    std::uint32_t node = leaves + from;
-    if (tree_[node] >= length) return from;
-    // Climb until a right sibling holds a long enough run, then descend into it.
-    while (node > 1) {
-        if (node % 2 == 0 && tree_[node + 1] >= length) {
-            node += 1;
-            while (node < leaves) node = tree_[2 * node] >= length ? 2 * node : 2 * node + 1;
-            return node - leaves;
-        }
-        node /= 2;
+    // Climb: look right of `from` within each group, one level up each time.
+    std::size_t level = 0;
+    std::optional<std::uint32_t> hit;
+    for (std::uint32_t index = from; level <= top; ++level, index = index / fanout + 1) {
+        if (index >= levels_[level].size()) return std::nullopt;
+        if ((hit = scan_group(level, index, length))) break;
     }
-    return std::nullopt;
+    if (!hit) return std::nullopt;
+    // Descend: the leftmost child long enough, down to a leaf.
+    for (; level > 0; --level) hit = scan_group(level - 1, *hit * fanout, length);
+    return hit;
 }
 
 PortSpace::PortSpace(DynamicRange range) { set_range(range); }

@@ -3,6 +3,7 @@
 // O(log n) in live reservations and bound sockets, never a walk over ports.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -25,20 +26,25 @@ using FreeRunsByStart = IndexBy<FreeRun, &FreeRun::by_start, std::uint32_t, run_
 
 // Boost.Intrusive trees cannot carry subtree aggregates, so "the lowest run at or
 // after port P that is at least N long" is answered by this max-tree over run
-// starts: leaf P holds the length of the run starting at P (0 if none). 17 levels,
-// fixed size, independent of how many runs there are.
+// starts: leaf P holds the length of the run starting at P (0 if none), and each
+// level above holds the maximum of 16 entries below. Five levels, fixed size,
+// independent of how many runs there are; 16 siblings share a cache line.
 class LongestRunIndex {
 public:
     LongestRunIndex();
     void set(std::uint32_t start, std::uint32_t length);
-    std::uint32_t length_at(std::uint32_t start) const { return tree_[leaves + start]; }
-    std::uint32_t longest() const { return tree_[1]; }
+    std::uint32_t length_at(std::uint32_t start) const { return levels_[0][start]; }
+    std::uint32_t longest() const { return levels_[top][0]; }
     // The lowest run start >= from whose run is at least `length` long.
     std::optional<std::uint32_t> leftmost_at_least(std::uint32_t from, std::uint32_t length) const;
 
 private:
-    static constexpr std::uint32_t leaves = 65536;
-    std::vector<std::uint16_t> tree_;
+    static constexpr std::uint32_t fanout = 16;
+    static constexpr std::size_t top = 4;  // 65536 = 16^4 leaves
+    // The first index >= from, within from's group of 16 at `level`, holding >= length.
+    std::optional<std::uint32_t> scan_group(std::size_t level, std::uint32_t from,
+                                            std::uint32_t length) const;
+    std::array<std::vector<std::uint16_t>, top + 1> levels_;
 };
 
 class PortSpace {
