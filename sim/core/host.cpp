@@ -1,6 +1,8 @@
 #include "wsrsim/host.hpp"
 
+#include <algorithm>
 #include <cassert>
+#include <limits>
 
 #include "objects.hpp"
 #include "placement.hpp"
@@ -134,7 +136,9 @@ public:
         OverlappedRequest* request = request_pool.create();
         request->socket = socket;
         request->call = call;
-        request->due = DueKey{now + policies.latency, ++last_request};
+        // SPEC §6: issue time + latency; a time past the clock's end is its end, not a wrap.
+        const Nanos room = std::numeric_limits<Nanos>::max() - now;
+        request->due = DueKey{now + std::min(policies.latency, room), ++last_request};
         requests.insert(*request);
         due.insert(*request);
         socket->pending.push_back(*request);
@@ -290,7 +294,8 @@ Host::Host(Host&&) noexcept = default;
 Host& Host::operator=(Host&&) noexcept = default;
 
 Error Host::set_dynamic_range(Transport transport, std::uint32_t start, std::uint32_t count) {
-    if (start < 1024 || count < 255 || start + count - 1 > highest_port)
+    // 64-bit sum: a start or count near 2^32 must not wrap into a small end port.
+    if (start < 1024 || count < 255 || std::uint64_t{start} + count - 1 > highest_port)
         return Error::invalid_parameter;
     state_->space(transport).set_range(DynamicRange{start, count});
     return Error::ok;
