@@ -2,7 +2,9 @@
 // The model serves it (ModelBackend); a real OS backend can serve it too.
 #pragma once
 
+#include <algorithm>
 #include <string_view>
+#include <vector>
 
 #include "wsrsim/host.hpp"
 #include "wsrsim/request.hpp"
@@ -17,6 +19,9 @@ public:
     // The model behind this backend, for reports only the model can give
     // (netsh tables, counts); nullptr for a real OS backend.
     virtual const Host* model() const { return nullptr; }
+    // The caller will not wait for this overlapped request: its record may go once
+    // it has completed. A pending request still completes as usual.
+    virtual void forget(RequestId) {}
 };
 
 class ModelBackend final : public Backend {
@@ -26,8 +31,28 @@ public:
     Outcome apply(const Request& request) override { return wsrsim::apply(host_, request); }
     const Host* model() const override { return &host_; }
 
+    void forget(RequestId request) override {
+        forgotten_.push_back(request);
+        if (forgotten_.size() >= sweep_at_) sweep();
+    }
+
 private:
+    // Host::forget would abort a pending request, so forgotten ones are dropped in
+    // batches once completed; sweeping when the list has doubled keeps the cost
+    // constant per request and the list as long as the requests still pending.
+    void sweep() {
+        std::erase_if(forgotten_, [this](RequestId id) {
+            const auto state = host_.request(id);
+            if (state && !state->done) return false;
+            host_.forget(id);
+            return true;
+        });
+        sweep_at_ = std::max<std::size_t>(64, 2 * forgotten_.size());
+    }
+
     Host& host_;
+    std::vector<RequestId> forgotten_;
+    std::size_t sweep_at_ = 64;
 };
 
 }  // namespace wsrsim

@@ -1,46 +1,48 @@
-// wsrsim: the command line.
-#include <cstdio>
+// wsrsim: the command line. Each subcommand lives in its own file.
+#include <iostream>
 #include <string_view>
 
-#include "wsrsim/host.hpp"
-#include "wsrsim/netsh.hpp"
+#include "commands.hpp"
 
 namespace {
 
-using namespace wsrsim;
+constexpr std::string_view usage = R"(wsrsim: a simulator of the Windows Winsock port-reservation subsystem
 
-void show(std::string_view step, const Outcome& outcome) {
-    std::printf("%-44.*s %.*s", static_cast<int>(step.size()), step.data(),
-                static_cast<int>(error_name(outcome.error).size()), error_name(outcome.error).data());
-    if (outcome.block.count) std::printf("  block %u-%u", outcome.block.start, outcome.block.last());
-    if (outcome.port) std::printf("  port %u", outcome.port);
-    std::printf("\n");
-}
+usage: wsrsim COMMAND [OPTIONS]        (wsrsim COMMAND --help for one command)
 
-// The scenario of Microsoft's SIO_ACQUIRE_PORT_RESERVATION sample, on the model.
-int demo() {
-    Host host;
-    host.create_process(1000, false, "sample");
-    host.create_process(4, true, "System");
-    const SocketHandle system = host.open_socket(4, SocketKind::udp).socket;
-    show("System takes a wildcard block of 100 ports", host.acquire(system, PortBlock{0, 100}));
-    const SocketHandle sock = host.open_socket(1000, SocketKind::udp).socket;
-    const Outcome acquired = host.acquire(sock, PortBlock{5000, 20});
-    show("acquire udp 5000, 20 ports", acquired);
-    show("associate the token with the socket", host.associate(sock, acquired.token));
-    show("bind port 0", host.bind(sock, 0));
-    std::fputs(netsh::show_excluded_port_range(host, Transport::udp).c_str(), stdout);
-    show("release the token", host.release(sock, acquired.token));
-    show("close the socket", failure(host.close_socket(sock)));
-    std::fputs(netsh::show_excluded_port_range(host, Transport::udp).c_str(), stdout);
-    return 0;
-}
+commands:
+  replay TRACE...   replay traces, check their expectations, summarize them
+  explain REQUEST   what a bind, acquire or persist-create would give on a host
+                    (e.g. one pasted from netsh), and which reservation decides it
+  gen KIND          write a synthetic trace: hyperv, churn or exhaust
+  demo              the Microsoft sample's scenario, step by step
+
+exit status: 0 fine, 1 unmet expectations, 2 bad input
+)";
 
 }  // namespace
 
+namespace wsrsim::cli {
+
+int usage_error(std::string_view command, std::string_view problem) {
+    std::cerr << "wsrsim " << command << ": " << problem << "\n(see wsrsim " << command << " --help)\n";
+    return 2;
+}
+
+}  // namespace wsrsim::cli
+
 int main(int argc, char** argv) {
+    using namespace wsrsim::cli;
     const std::string_view command = argc > 1 ? argv[1] : "";
-    if (command == "demo") return demo();
-    std::fprintf(stderr, "usage: wsrsim demo\n");
+    if (command == "replay") return replay_command(argc, argv);
+    if (command == "explain") return explain_command(argc, argv);
+    if (command == "gen") return gen_command(argc, argv);
+    if (command == "demo") return demo_command(argc, argv);
+    if (command == "help" || command == "--help" || command == "-h") {
+        std::cout << usage;
+        return 0;
+    }
+    std::cerr << (command.empty() ? "wsrsim: no command given\n" : "wsrsim: unknown command '" + std::string(command) + "'\n")
+              << '\n' << usage;
     return 2;
 }

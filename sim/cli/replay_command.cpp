@@ -1,0 +1,193 @@
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "arguments.hpp"
+#include "commands.hpp"
+#include "events_csv.hpp"
+#include "input_file.hpp"
+#include "progress_bar.hpp"
+#include "report.hpp"
+
+namespace wsrsim::cli {
+namespace {
+
+constexpr std::string_view usage = R"(usage: wsrsim replay [OPTIONS] TRACE...
+
+Replays each trace (a file, or - for standard input) on a fresh simulated host
+and prints a summary: requests by kind, outcomes by code, unmet expectations,
+peak reservations and bound sockets per transport, failed wildcard requests, and
+the final `netsh int ipv4 show excludedportrange` tables. The trace format is
+described in traces/README.md.
+
+options:
+  --json              print one JSON document instead
+  --events FILE.csv   write one row per request:
+                      time,line,request,outcome,token,port,start,count,trace
+  --progress          show a progress bar with events/s on standard error
+                      (the default when standard error is a terminal)
+  --no-progress       do not
+  --seed N            the host seed, instead of the traces' `seed` lines
+  --policy SETTINGS   e.g. wildcard=first-fit,ephemeral=random,latency=1000:
+                      these settings win over the traces' `policy` lines
+  --host TABLE.txt    start from the host that pasted `netsh int ipv4 show
+                      excludedportrange` / `show dynamicport` output describes:
+                      `*` rows become persistent reservations, the others
+                      runtime reservations of pid 4 "System"
+
+exit status: 0 every expectation met, 1 some unmet, 2 bad input (a trace
+error, an unreadable file, a bad option)
+)";
+
+// "wildcard=first-fit,latency=10" or the same separated by blanks.
+std::optional<std::string> read_policies(std::string_view text, trace::PolicySettings& settings) {
+    while (!text.empty()) {
+        const std::size_t end = text.find_first_of(", \t");
+        const std::string_view word = text.substr(0, end);
+        if (!word.empty())
+            if (auto problem = trace::read_policy_setting(word, settings)) return problem;
+        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    }
+    return std::nullopt;
+}
+
+std::optional<HostImport> load_import(std::string_view path) {
+    std::ifstream file;
+    if (!open_input(file, path, "replay")) return std::nullopt;
+    HostImport import{std::string(path), trace::read_netsh_tables(file), {}};
+    if (import.tables.read_failed) {
+        std::cerr << "wsrsim replay: reading " << path << " failed\n";
+        return std::nullopt;
+    }
+    // What the host refuses does not depend on the seed: find it once, on a scratch host.
+    Host scratch;
+    ModelBackend backend(scratch);
+    import.refused = trace::recreate_host(backend, import.tables);
+    return import;
+}
+
+std::optional<std::uint64_t> size_of(std::string_view path) {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(std::filesystem::path(path), error);
+    if (error) return std::nullopt;
+    return size;
+}
+
+struct Tally {
+    std::uint64_t clean = 0;
+    std::uint64_t unmet = 0;
+    std::uint64_t stopped = 0;
+
+    void add(int exit_code) {
+        if (exit_code == 0) ++clean;
+        else if (exit_code == 1) ++unmet;
+        else ++stopped;
+    }
+};
+
+}  // namespace
+
+int replay_command(int argc, char** argv) {
+    const Arguments args = Arguments::parse(
+        argc, argv, 2,
+        {{"json"}, {"events", true}, {"progress"}, {"no-progress"}, {"seed", true}, {"policy", true}, {"host", true}});
+    if (!args.error().empty()) return usage_error("replay", args.error());
+    if (args.has("help")) {
+        std::cout << usage;
+        return 0;
+    }
+    if (args.positional().empty()) return usage_error("replay", "no trace given");
+
+    trace::ReplayOptions options;
+    if (const auto seed = args.value("seed")) {
+        options.seed = parse_count(*seed);
+        if (!options.seed) return usage_error("replay", "--seed needs a number, not '" + std::string(*seed) + "'");
+    }
+    if (const auto policy = args.value("policy"))
+        if (const auto problem = read_policies(*policy, options.policies)) return usage_error("replay", *problem);
+
+    std::optional<HostImport> import;
+    if (const auto host = args.value("host")) {
+        import = load_import(*host);
+        if (!import) return 2;
+    }
+
+    std::ofstream events_file;
+    std::optional<EventsCsv> events;
+    if (const auto path = args.value("events")) {
+        events_file.open(std::string(*path), std::ios::binary);
+        if (!events_file) {
+            std::cerr << "wsrsim replay: cannot write " << *path << ": " << std::strerror(errno) << '\n';
+            return 2;
+        }
+        events.emplace(events_file);
+        options.events = &*events;
+    }
+
+    const bool json_output = args.has("json");
+    const bool progress = args.has("progress") || (!args.has("no-progress") && isatty(STDERR_FILENO));
+    std::string json_text;
+    JsonWriter json(json_text);
+    if (json_output) {
+        json.begin_object().key("host");
+        if (import) write_import(json, *import);
+        else json.null();
+        json.key("traces").begin_array();
+    } else if (import) {
+        print_import(std::cout, *import);
+    }
+
+    int exit_code = 0;
+    Tally tally;
+    for (const std::string_view path : args.positional()) {
+        std::ifstream file;
+        std::istream* in = &std::cin;
+        options.file = path == "-" ? "<stdin>" : std::string(path);
+        if (path != "-") {
+            if (!open_input(file, path, "replay")) {
+                exit_code = 2;
+                tally.add(2);
+                continue;
+            }
+            in = &file;
+        }
+        std::optional<ProgressBar> bar;
+        if (progress) bar.emplace(options.file, path == "-" ? std::nullopt : size_of(path));
+        options.progress = bar ? &*bar : nullptr;
+        if (events) events->start_trace(options.file);
+
+        trace::ModelHost model(import ? trace::ModelHost::Preparation([&](Backend& backend) {
+            trace::recreate_host(backend, import->tables);
+        })
+                                      : trace::ModelHost::Preparation{});
+        const trace::ReplaySummary summary = trace::replay(*in, model.factory(), options);
+        bar.reset();
+        if (summary.error) std::cerr << trace::describe(*summary.error) << '\n';
+        if (summary.read_failed) std::cerr << "wsrsim replay: reading " << options.file << " failed\n";
+
+        const TraceReport report{summary, model.host()};
+        if (json_output) write_summary(json, report);
+        else print_summary(std::cout, report);
+        exit_code = std::max(exit_code, summary.exit_code());
+        tally.add(summary.exit_code());
+    }
+
+    if (events && !events_file.flush()) {
+        std::cerr << "wsrsim replay: writing the events failed\n";
+        exit_code = 2;
+    }
+    if (json_output) {
+        json.end_array().key("exit_code").value(std::uint64_t(exit_code)).end_object();
+        std::cout << json_text;
+    } else if (args.positional().size() > 1) {
+        std::cout << args.positional().size() << " traces: " << tally.clean << " met every expectation, "
+                  << tally.unmet << " with unmet expectations, " << tally.stopped << " stopped by errors\n";
+    }
+    return exit_code;
+}
+
+}  // namespace wsrsim::cli

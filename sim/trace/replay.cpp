@@ -1,0 +1,248 @@
+#include "wsrsim/replay.hpp"
+
+#include <algorithm>
+
+namespace wsrsim::trace {
+namespace {
+
+void count(std::vector<CodeCount>& counts, Error error) {
+    for (CodeCount& entry : counts) {
+        if (entry.error == error) {
+            ++entry.count;
+            return;
+        }
+    }
+    counts.push_back(CodeCount{error, 1});
+}
+
+// Replays report progress this often (in lines): often enough for a bar, rarely
+// enough to cost nothing.
+constexpr std::uint64_t progress_interval = 16384;
+
+}  // namespace
+
+Backend& ModelHost::start(const HostConfig& config) {
+    backend_.reset();
+    host_.emplace(config);
+    backend_.emplace(*host_);
+    if (prepare_) prepare_(*backend_);
+    return *backend_;
+}
+
+int ReplaySummary::exit_code() const {
+    if (error || read_failed) return 2;
+    return expectations_unmet ? 1 : 0;
+}
+
+std::string describe(const Outcome& outcome, bool with_token) {
+    if (outcome.error == Error::io_pending) return "pending";
+    if (!outcome.ok()) return std::string(error_name(outcome.error));
+    std::string text = "ok";
+    if (outcome.block.count) {
+        text += " start=" + std::to_string(outcome.block.start);
+        text += " count=" + std::to_string(outcome.block.count);
+    }
+    if (outcome.port) text += " port=" + std::to_string(outcome.port);
+    if (with_token && outcome.token != invalid_token) text += " token=" + std::to_string(outcome.token);
+    return text;
+}
+
+ReplayEngine::ReplayEngine(BackendFactory make_backend, const ReplayOptions& options)
+    : make_backend_(std::move(make_backend)), options_(options) {
+    summary_.file = options.file;
+}
+
+void ReplayEngine::start() {
+    if (backend_) return;
+    const HostConfig config{.seed = options_.seed.value_or(trace_seed_),
+                            .policies = options_.policies.applied_to(trace_policies_)};
+    backend_ = &make_backend_(config);
+    model_ = backend_->model();
+    summary_.has_peaks = model_ != nullptr;
+    update_peaks();  // a prepared host may start with reservations
+}
+
+void ReplayEngine::update_peaks() {
+    if (!model_) return;
+    for (Transport transport : all_transports) {
+        const PortSpaceCounts now = model_->counts(transport);
+        TransportPeak& peak = summary_.peaks[static_cast<std::size_t>(transport)];
+        peak.reservations = std::max(peak.reservations, now.reservations);
+        peak.reserved_ports = std::max(peak.reserved_ports, now.reserved_ports);
+        peak.bound_sockets = std::max(peak.bound_sockets, now.bound_sockets);
+    }
+}
+
+Nanos ReplayEngine::now() const { return model_ ? model_->now() : clock_; }
+
+void ReplayEngine::record(std::size_t kind, const TraceLine& line, std::string_view text,
+                          const Outcome& outcome) {
+    ++summary_.requests;
+    ++summary_.requests_by_kind[kind];
+    count(summary_.outcomes, outcome.error);
+    update_peaks();
+    if (options_.events) options_.events->record(ReplayEvent{now(), line.number, kind, text, outcome});
+}
+
+const Outcome& ReplayEngine::issue(const Request& request, const TraceLine& line, std::string_view text) {
+    served_ = backend_->apply(request);
+    record(request.index(), line, text, served_);
+    return served_;
+}
+
+Token ReplayEngine::token_of(const TokenOperand& operand) const {
+    if (operand.variable == no_name) return operand.literal;
+    return operand.variable < variables_.size() ? variables_[operand.variable].token : invalid_token;
+}
+
+ReplayEngine::Variable& ReplayEngine::variable(NameId id) {
+    if (id >= variables_.size()) variables_.resize(id + 1);
+    return variables_[id];
+}
+
+void ReplayEngine::note_failed_wildcard(std::uint64_t line, const Outcome& outcome) {
+    if (outcome.ok() || outcome.error == Error::io_pending) return;
+    ++summary_.failed_wildcards;
+    count(summary_.failed_wildcards_by_code, outcome.error);
+    if (summary_.failed_wildcard_lines.size() < options_.detail_limit)
+        summary_.failed_wildcard_lines.push_back(line);
+}
+
+// `wait VAR`: the request's outcome, from the backend if it was still pending
+// when issued, else the outcome it settled with at once.
+const Outcome& ReplayEngine::wait_for(TraceLine& line) {
+    Variable& waited = variable(line.waits);
+    if (waited.pending == 0) {
+        served_ = waited.settled;
+        record(line.request.index(), line, line.request_text, served_);
+    } else {
+        std::get<req::Wait>(line.request).request = waited.pending;
+        issue(line.request, line, line.request_text);
+        backend_->forget(waited.pending);
+        waited.pending = 0;
+        waited.settled = served_;
+        if (waited.wildcard) note_failed_wildcard(line.number, served_);
+    }
+    waited.token = served_.token;
+    return served_;
+}
+
+void ReplayEngine::bind_variable(const TraceLine& line, const Outcome& outcome) {
+    Variable& bound = variable(line.binds);
+    // The name moves on: nobody can wait for the request it named any more.
+    if (bound.pending != 0) backend_->forget(bound.pending);
+    bound = Variable{};
+    if (!line.binds_request) {
+        bound.token = outcome.token;
+        return;
+    }
+    if (outcome.error == Error::io_pending) bound.pending = outcome.request;
+    else bound.settled = outcome;
+    const auto* acquire = std::get_if<req::Acquire>(&line.request);
+    bound.wildcard = acquire && acquire->block.start == 0;
+}
+
+const Outcome& ReplayEngine::serve(TraceLine& line) {
+    if (std::holds_alternative<req::Wait>(line.request)) return wait_for(line);
+    std::visit(
+        [&](auto& request) {
+            if constexpr (requires { request.socket; })
+                request.socket = line.socket < sockets_.size() ? sockets_[line.socket] : no_socket;
+            if constexpr (requires { request.token; }) request.token = token_of(line.token);
+            if constexpr (requires { request.policies; }) {
+                trace_policies_ = line.policy.applied_to(trace_policies_);
+                request.policies = options_.policies.applied_to(trace_policies_);
+            }
+        },
+        line.request);
+
+    const Outcome& outcome = issue(line.request, line, line.request_text);
+    if (line.new_socket != no_name) {
+        if (line.new_socket >= sockets_.size()) sockets_.resize(line.new_socket + 1, no_socket);
+        sockets_[line.new_socket] = outcome.socket;
+    }
+    if (const auto* acquire = std::get_if<req::Acquire>(&line.request); acquire && acquire->block.start == 0)
+        note_failed_wildcard(line.number, outcome);
+    if (line.binds != no_name) bind_variable(line, outcome);
+    else if (outcome.error == Error::io_pending) backend_->forget(outcome.request);
+    return outcome;
+}
+
+void ReplayEngine::check(const TraceLine& line, const Outcome& outcome) {
+    const Expectation& expect = line.expect;
+    if (expect.kind == Expect::nothing) return;
+    ++summary_.expectations_checked;
+    bool met = false;
+    switch (expect.kind) {
+    case Expect::nothing: break;
+    case Expect::ok:
+        met = outcome.ok() && (!expect.start || outcome.block.start == *expect.start) &&
+              (!expect.count || outcome.block.count == *expect.count) &&
+              (!expect.port || outcome.port == *expect.port) &&
+              (!expect.token || outcome.token == token_of(*expect.token));
+        break;
+    case Expect::pending: met = outcome.error == Error::io_pending; break;
+    case Expect::error: met = outcome.error == expect.error; break;
+    }
+    if (met) return;
+    ++summary_.expectations_unmet;
+    if (summary_.unmet.size() < options_.detail_limit)
+        summary_.unmet.push_back(UnmetExpectation{line.number, std::string(expect.text),
+                                                  describe(outcome, expect.token.has_value())});
+}
+
+std::optional<TraceError> ReplayEngine::run(TraceLine& line) {
+    if (line.kind == LineKind::seed) {
+        trace_seed_ = line.seed;
+        return std::nullopt;
+    }
+    if (line.kind == LineKind::nothing && !line.sets_clock) return std::nullopt;
+    start();
+    if (line.sets_clock) {
+        const Nanos before = now();
+        const Outcome& advanced =
+            issue(Request{req::AdvanceClock{line.clock}}, line, line.clock_text);
+        if (!advanced.ok())
+            return TraceError{options_.file, line.number, line.clock_column,
+                              "time goes backwards: the clock is already at " + std::to_string(before) +
+                                  " ns (a wait moved it there)"};
+        clock_ = line.clock;
+        last_outcome_ = advanced;
+    }
+    if (line.kind == LineKind::request) last_outcome_ = serve(line);
+    check(line, last_outcome_);
+    return std::nullopt;
+}
+
+ReplaySummary& ReplayEngine::finish() {
+    start();
+    return summary_;
+}
+
+ReplaySummary replay(std::istream& trace, const BackendFactory& make_backend,
+                     const ReplayOptions& options) {
+    LineReader reader(trace);
+    TraceParser parser(options.file);
+    ReplayEngine engine(make_backend, options);
+    ReplaySummary& summary = engine.summary();
+    TraceLine line;
+    while (const auto next = reader.next()) {
+        summary.lines = next->number;
+        if (next->too_long) {
+            summary.error = TraceError{options.file, next->number, LineReader::longest_line + 1,
+                                       "line longer than " + std::to_string(LineReader::longest_line) +
+                                           " bytes: not a trace?"};
+            break;
+        }
+        summary.error = parser.parse(next->text, next->number, line);
+        if (!summary.error) summary.error = engine.run(line);
+        if (summary.error) break;
+        if (options.progress && next->number % progress_interval == 0)
+            options.progress->update(ReplayProgress{next->number, summary.requests, reader.bytes_read()});
+    }
+    summary.read_failed = reader.read_failed();
+    if (options.progress) options.progress->update(ReplayProgress{summary.lines, summary.requests, reader.bytes_read()});
+    return std::move(engine.finish());
+}
+
+}  // namespace wsrsim::trace

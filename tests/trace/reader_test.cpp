@@ -1,0 +1,292 @@
+// The reader: format v1 (SPEC §11), its additions, and trace errors with
+// file, line and column.
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "replay_support.hpp"
+#include "wsrsim/netsh_import.hpp"
+#include "wsrsim/random.hpp"
+#include "wsrsim/trace_reader.hpp"
+
+using namespace wsrsim;
+using namespace wsrsim::trace;
+using test::replay_text;
+using test::trace_error;
+
+namespace {
+
+TraceLine parse_one(std::string_view text) {
+    TraceParser parser("t.trace");
+    TraceLine line;
+    const auto error = parser.parse(text, 1, line);
+    REQUIRE_MESSAGE(!error, (error ? describe(*error) : ""));
+    return line;
+}
+
+}  // namespace
+
+TEST_CASE("the listing of SPEC §11 replays as written, margin notes and all") {
+    const std::string listing =
+        "# wsrsim trace 1                  first line; '#' starts a comment anywhere\n"
+        "seed 42                           host seed (tokens, random policies); default 1\n"
+        "policy wildcard=random ephemeral=sequential latency=0\n"
+        "dynamic tcp 49152 16384           set a dynamic range (like netsh set dynamicport)\n"
+        "process 1000 elevated name=app    create a process; 'elevated' is optional\n"
+        "socket 1000 s1 udp                socket NAME of pid 1000: tcp | udp | raw, then optional v6, nonoverlapped\n"
+        "acquire s1 5000 20 as t1 => ok start=5000 count=20\n"
+        "associate s1 $t1 => ok\n"
+        "bind s1 0 => ok port=5000\n"
+        "release s1 $t1 => ok\n"
+        "acquire s1 0 100 async as w1 => pending\n"
+        "@1500 wait w1 => ok count=100     '@T' sets the virtual clock (ns, never backwards)\n"
+        "close s1 => ok\n"
+        "persist-create 1000 tcp 50000 60 as p1 => ok\n"
+        "persist-lookup 1000 tcp 50000 60 as p2 => ok\n"
+        "persist-delete 1000 tcp 50000 60 => ok\n"
+        "exit 1000\n"
+        "reboot\n";
+    const auto replayed = replay_text(listing);
+    CHECK_MESSAGE(!replayed.summary.error, describe(replayed.summary.error.value_or(TraceError{})));
+    CHECK(replayed.summary.expectations_checked == 10);
+    CHECK(replayed.summary.expectations_unmet == 0);
+    CHECK(replayed.summary.requests == 17);  // 16 lines of requests and the clock of `@1500`
+    CHECK(replayed.host().seed() == 42);
+}
+
+TEST_CASE("each command becomes its request") {
+    CHECK(std::get<req::SetDynamicRange>(parse_one("dynamic udp 1024 64511").request).count == 64511);
+    const auto process = std::get<req::CreateProcess>(parse_one("process 7 elevated name=svc").request);
+    CHECK(process.pid == 7);
+    CHECK(process.elevated);
+    CHECK(process.name == "svc");
+    CHECK(std::get<req::ExitProcess>(parse_one("exit 7").request).pid == 7);
+    const auto socket = std::get<req::OpenSocket>(parse_one("socket 7 s raw v6 nonoverlapped").request);
+    CHECK(socket.kind == SocketKind::other);
+    CHECK(socket.options.family == Family::v6);
+    CHECK_FALSE(socket.options.overlapped);
+    CHECK(std::get<req::PersistCreate>(parse_one("persist-create 7 udp 100 5 store=active").request).store ==
+          ReservationKind::active);
+    CHECK(std::holds_alternative<req::Reboot>(parse_one("reboot").request));
+    const TraceLine clock = parse_one("@250");
+    CHECK(clock.kind == LineKind::nothing);
+    CHECK(clock.sets_clock);
+    CHECK(clock.clock == 250);
+}
+
+TEST_CASE("acquire, associate and release take async and `as VAR` in either order") {
+    TraceParser parser("t.trace");
+    TraceLine line;
+    REQUIRE_FALSE(parser.parse("socket 1 s tcp", 1, line));
+    REQUIRE_FALSE(parser.parse("acquire s 0 100 as w async", 2, line));
+    CHECK(std::get<req::Acquire>(line.request).mode == IoMode::overlapped);
+    CHECK(line.binds_request);
+    REQUIRE_FALSE(parser.parse("wait w", 3, line));
+    REQUIRE_FALSE(parser.parse("release s $w async", 4, line));
+    CHECK(std::get<req::Release>(line.request).mode == IoMode::overlapped);
+    REQUIRE_FALSE(parser.parse("associate s 42", 5, line));
+    CHECK(line.token.literal == 42);
+}
+
+TEST_CASE("expectations: ok with fields, pending, an error by name or number") {
+    const TraceLine ok = parse_one("reboot => ok start=1 count=2 port=3 token=4");
+    CHECK(ok.expect.kind == Expect::ok);
+    CHECK(ok.expect.start == Port{1});
+    CHECK(ok.expect.count == Port{2});
+    CHECK(ok.expect.port == Port{3});
+    CHECK(ok.expect.token->literal == 4);
+    CHECK(ok.expect.text == "ok start=1 count=2 port=3 token=4");
+    CHECK(parse_one("reboot => pending").expect.kind == Expect::pending);
+    CHECK(parse_one("reboot => WSAEACCES").expect.error == Error::wsaeacces);
+    CHECK(parse_one("reboot => 10048").expect.error == Error::wsaeaddrinuse);
+    CHECK(parse_one("reboot => NO_ERROR").expect.kind == Expect::ok);
+    CHECK(parse_one("reboot").expect.kind == Expect::nothing);
+}
+
+TEST_CASE("comments, blank lines, indentation and a byte order mark are nothing") {
+    const auto replayed = replay_text("\xEF\xBB\xBF# wsrsim trace 1\n\n   \t\n  process 1 # a comment\n# only a comment\n");
+    CHECK_FALSE(replayed.summary.error);
+    CHECK(replayed.summary.requests == 1);
+    CHECK(replayed.summary.lines == 5);
+}
+
+TEST_CASE("a margin note needs a complete request and two blanks; a stray word is an error") {
+    CHECK_FALSE(trace_error("process 1  started by the test\n"));
+    CHECK_FALSE(trace_error("process 1\tstarted by the test\n"));
+    const auto stray = trace_error("process 1 started\n");
+    REQUIRE(stray);
+    CHECK(stray->column == 11);
+    // A word the command takes is taken, however far it stands.
+    const auto replayed = replay_text("process 1\nsocket 1 s tcp\nacquire s 0 100     async as w => pending\n");
+    CHECK(replayed.summary.expectations_unmet == 0);
+}
+
+TEST_CASE("a trace error names file, line and column") {
+    const auto error = trace_error("process 1\nsocket 1 s tcp\nbind s  nonsense\n");
+    REQUIRE(error);
+    CHECK(error->file == "test.trace");
+    CHECK(error->line == 3);
+    CHECK(error->column == 9);
+    CHECK(describe(*error) == "test.trace:3:9: expected PORT, got 'nonsense'");
+}
+
+TEST_CASE("unknown commands, sockets and variables are trace errors") {
+    CHECK(trace_error("frobnicate 1\n")->message == "unknown command 'frobnicate'");
+    const auto socket = trace_error("process 1\nbind s9 80\n");
+    REQUIRE(socket);
+    CHECK(socket->line == 2);
+    CHECK(socket->column == 6);
+    CHECK(socket->message.find("unknown socket 's9'") == 0);
+    const auto variable = trace_error("process 1\nsocket 1 s tcp\nassociate s $nowhere\n");
+    REQUIRE(variable);
+    CHECK(variable->column == 13);
+    CHECK(variable->message.find("unknown variable '$nowhere'") == 0);
+    CHECK(trace_error("wait nothing\n")->message.find("does not name an overlapped request") != std::string::npos);
+}
+
+TEST_CASE("an async request's variable is its token only after `wait`") {
+    const std::string head = "process 1\nsocket 1 s tcp\nacquire s 0 10 async as w\n";
+    const auto early = trace_error(head + "associate s $w\n");
+    REQUIRE(early);
+    CHECK(early->message.find("names an overlapped request") != std::string::npos);
+    CHECK_FALSE(trace_error(head + "wait w\nassociate s $w => ok\n"));
+    CHECK(trace_error("process 1\nsocket 1 s tcp\nacquire s 0 10 as t\nwait t\n"));
+}
+
+TEST_CASE("time never goes backwards") {
+    const auto error = trace_error("@100\n@99 process 1\n");
+    REQUIRE(error);
+    CHECK(error->line == 2);
+    CHECK(error->column == 1);
+    CHECK(error->message == "time goes backwards: @99 after @100");
+    // A wait may move the clock past a later @T: found while serving.
+    const auto moved = trace_error(
+        "policy latency=1000\nprocess 1\nsocket 1 s tcp\nacquire s 0 10 async as w\nwait w\n@500 reboot\n");
+    REQUIRE(moved);
+    CHECK(moved->line == 6);
+    CHECK(moved->message.find("already at 1000 ns") != std::string::npos);
+}
+
+TEST_CASE("seed goes before the first request and expects nothing") {
+    CHECK(trace_error("process 1\nseed 3\n")->message.find("seed must come before") == 0);
+    CHECK(trace_error("seed 3 => ok\n"));
+    CHECK(replay_text("# wsrsim trace 1\nseed 3\nseed 4\nprocess 1\n").host().seed() == 4);
+}
+
+TEST_CASE("another format version is refused; no header is fine") {
+    const auto error = trace_error("# wsrsim trace 2\nprocess 1\n");
+    REQUIRE(error);
+    CHECK(error->line == 1);
+    CHECK(error->column == 16);
+    CHECK_FALSE(trace_error("process 1\n"));
+}
+
+TEST_CASE("bad input: empty files, CRLF, a missing final newline") {
+    const auto empty = replay_text("");
+    CHECK_FALSE(empty.summary.error);
+    CHECK(empty.summary.requests == 0);
+    CHECK(empty.summary.exit_code() == 0);
+    CHECK(empty.model->host());  // the final tables still have a host to show
+
+    const auto crlf = replay_text("process 1\r\nsocket 1 s udp\r\nbind s 5000 => ok port=5000\r\n");
+    CHECK_FALSE(crlf.summary.error);
+    CHECK(crlf.summary.expectations_unmet == 0);
+
+    const auto unterminated = replay_text("process 1\nsocket 1 s udp\nbind s 5000 => ok port=5000");
+    CHECK(unterminated.summary.expectations_checked == 1);
+    CHECK(unterminated.summary.expectations_unmet == 0);
+}
+
+TEST_CASE("bad input: huge numbers and ports above 65535") {
+    CHECK(trace_error("process 99999999999999999999999\n")->message == "PID '99999999999999999999999' is too large");
+    CHECK(trace_error("process 4294967296\n")->message == "PID 4294967296 is above 4294967295");
+    const std::string head = "process 1\nsocket 1 s tcp\n";
+    CHECK(trace_error(head + "bind s 65536\n")->message == "PORT 65536 is above 65535");
+    CHECK(trace_error(head + "acquire s 1 70000\n")->message == "COUNT 70000 is above 65535");
+    CHECK(trace_error(head + "bind s -1\n")->message == "expected PORT, got '-1'");
+    CHECK(trace_error(head + "associate s 18446744073709551616\n")->message ==
+          "token '18446744073709551616' is too large");
+    CHECK(trace_error("reboot => ok port=65536\n"));
+    CHECK(trace_error("@18446744073709551616\n"));
+    // A block running past 65535 is the model's to refuse (SPEC §2 row 6), not the reader's.
+    CHECK(replay_text(head + "acquire s 65535 2 => WSAEINVAL\n").summary.expectations_unmet == 0);
+}
+
+TEST_CASE("bad input: binary junk is a trace error with the bytes escaped") {
+    const std::string junk("\x7f" "ELF\x02\x01\x01\x00\x00\xff\xfe", 11);
+    const auto error = trace_error(junk + "\nprocess 1\n");
+    REQUIRE(error);
+    CHECK(error->line == 1);
+    CHECK(error->message == "unknown command '\\x7fELF\\x02\\x01\\x01\\x00\\x00\\xff\\xfe'");
+}
+
+TEST_CASE("bad input: a line too long to be a trace line") {
+    const std::string long_line(LineReader::longest_line + 10, 'a');
+    const auto replayed = replay_text("process 1\n" + long_line + "\nprocess 2\n");
+    REQUIRE(replayed.summary.error);
+    CHECK(replayed.summary.error->line == 2);
+    CHECK(replayed.summary.requests == 1);
+}
+
+TEST_CASE("the line reader keeps line numbers across long lines, CRLF and a missing newline") {
+    std::istringstream in("a\r\n" + std::string(LineReader::longest_line + 5, 'x') + "\nb\nc");
+    LineReader reader(in);
+    CHECK(reader.next()->text == "a");
+    const auto long_line = reader.next();
+    CHECK(long_line->too_long);
+    CHECK(long_line->number == 2);
+    const auto b = reader.next();
+    CHECK(b->text == "b");
+    CHECK(b->number == 3);
+    CHECK(reader.next()->text == "c");
+    CHECK_FALSE(reader.next());
+}
+
+TEST_CASE("names are interned once and found again") {
+    NameTable names;
+    CHECK(names.intern("s1") == 0);
+    CHECK(names.intern("s2") == 1);
+    CHECK(names.intern("s1") == 0);
+    CHECK(names.find("s2") == NameId{1});
+    CHECK_FALSE(names.find("s3"));
+    for (int i = 0; i < 1000; ++i) names.intern("name" + std::to_string(i));  // grows past its first table
+    CHECK(names.find("name999") == NameId{1001});
+    CHECK(names.size() == 1002);
+}
+
+TEST_CASE("policy settings read one key=value at a time") {
+    PolicySettings settings;
+    CHECK_FALSE(read_policy_setting("wildcard=next-fit", settings));
+    CHECK_FALSE(read_policy_setting("latency=25", settings));
+    CHECK(read_policy_setting("wildcard=best-fit", settings));
+    CHECK(read_policy_setting("colour=blue", settings));
+    const Policies policies = settings.applied_to(Policies{});
+    CHECK(policies.wildcard == WildcardPlacement::next_fit);
+    CHECK(policies.ephemeral == EphemeralPolicy::sequential);
+    CHECK(policies.latency == 25);
+}
+
+TEST_CASE("random junk made of trace words, bytes and line ends never crashes the reader or the importer") {
+    static constexpr std::string_view vocabulary[] = {
+        "process", "socket", "acquire", "associate", "release", "bind", "close", "wait", "persist-create",
+        "persist-lookup", "persist-delete", "reboot", "exit", "dynamic", "policy", "seed", "getsockname",
+        "1", "0", "65535", "65536", "99999999999999999999999", "-1", "s", "t", "$t", "$w", "as", "async",
+        "tcp", "udp", "raw", "v6", "elevated", "name=x", "=>", "ok", "pending", "WSAEINVAL", "start=5",
+        "port=70000", "token=$t", "token=", "latency=5", "store=active", "@5", "@", "#", "\t", "\r",
+        "\xff\xfe", std::string_view("\0", 1), "*", "Start Port : 5"};
+    Rng rng(2024);
+    for (int round = 0; round < 2000; ++round) {
+        std::string text;
+        for (std::uint64_t line = rng.below(10); line-- > 0;) {
+            for (std::uint64_t word = rng.below(8); word-- > 0;)
+                text.append(vocabulary[rng.below(std::size(vocabulary))]).append(rng.below(4) ? " " : "   ");
+            text += rng.below(4) ? "\n" : "\r\n";
+        }
+        const auto replayed = replay_text(text);
+        CHECK(replayed.summary.exit_code() >= 0);
+        std::istringstream table(text);
+        Host host;
+        ModelBackend backend(host);
+        recreate_host(backend, read_netsh_tables(table));
+    }
+}
