@@ -86,4 +86,20 @@ inline constexpr int random_draws = 32;
 // §9: at reboot, overlapped requests still pending and the records of completed
 // ones are gone with their processes.
 
+// ---- Choices of the Windows API layer (sim/win32) ----------------------------
+
+// §2 row 3: a null lpvOutBuffer with a non-zero cbOutBuffer is faulted like a null
+// lpvInBuffer (WSAIoctl's reference lists both under WSAEFAULT): ACQUIRE writes there.
+inline constexpr Error acquire_null_output = Error::wsaefault;
+
+// §6: completion signals hEvent only for a request without a completion routine:
+// with one, Microsoft documents hEvent as the application's to use as it likes.
+
+// §6: WSAWaitForMultipleEvents and SleepEx wait on the virtual clock. A wait
+// without a timeout that no pending request can end would last forever on
+// Windows; the layer says so on stderr and aborts rather than hang.
+
+// The Linux process plays model process 1000 until wsrsim_win32_use_process
+// names another.
+
 }  // namespace wsrsim::decision

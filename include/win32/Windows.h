@@ -1,0 +1,2 @@
+// Microsoft code spells it <Windows.h>.
+#include "windows.h"

@@ -1,0 +1,71 @@
+#include "setup.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <string_view>
+
+#include "wsrsim/trace_reader.hpp"
+
+namespace wsrsim::win32 {
+namespace {
+
+// Quoted as the trace reader quotes, whose messages WSRSIM_POLICY passes on.
+std::string quoted(std::string_view text) { return '\'' + std::string(text) + '\''; }
+
+std::optional<std::uint64_t> to_number(std::string_view text) {
+    std::uint64_t number = 0;
+    const auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (status != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return number;
+}
+
+// WSRSIM_POLICY takes the settings of a trace's `policy` line.
+std::optional<std::string> read_policies(std::string_view text, Policies& policies) {
+    trace::PolicySettings settings;
+    constexpr std::string_view blanks = " \t";
+    for (std::size_t start = text.find_first_not_of(blanks); start != std::string_view::npos;
+         start = text.find_first_not_of(blanks, start)) {
+        const std::size_t end = std::min(text.find_first_of(blanks, start), text.size());
+        if (auto problem = trace::read_policy_setting(text.substr(start, end - start), settings))
+            return problem;
+        start = end;
+    }
+    policies = settings.applied_to(policies);
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<Setup, std::string> read_setup(const Environment& variable) {
+    Setup setup;
+    if (const char* seed = variable("WSRSIM_SEED")) {
+        const auto number = to_number(seed);
+        if (!number) return "WSRSIM_SEED must be a decimal number, not " + quoted(seed);
+        setup.host.seed = *number;
+    }
+    if (const char* elevated = variable("WSRSIM_ELEVATED")) {
+        const std::string_view value = elevated;
+        if (value != "0" && value != "1" && !value.empty())
+            return "WSRSIM_ELEVATED must be 1 or 0, not " + quoted(value);
+        setup.elevated = value == "1";
+    }
+    if (const char* policy = variable("WSRSIM_POLICY")) {
+        if (auto problem = read_policies(policy, setup.host.policies))
+            return "WSRSIM_POLICY: " + *problem;
+    }
+    if (const char* path = variable("WSRSIM_RECORD")) setup.record_path = path;
+    if (const char* path = variable("WSRSIM_HOST")) setup.host_table = path;
+    return setup;
+}
+
+std::variant<trace::ImportedTables, std::string> read_host_table(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) return "WSRSIM_HOST=" + path + ": cannot read it: " + std::strerror(errno);
+    return trace::read_netsh_tables(file);
+}
+
+}  // namespace wsrsim::win32
