@@ -2,6 +2,7 @@
 
 #include <benchmark/benchmark.h>
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <array>
 
@@ -18,26 +19,37 @@ constexpr Port specific_port = 60000;
 constexpr Port associated_block_port = 62000;
 constexpr std::array live_reservation_counts{10, 1000, 100000};
 
+// How filling went: the live reservations made, and the backend's last refusal.
+struct Filled {
+    std::size_t made = 0;
+    Error last_refusal = Error::ok;
+};
+
 struct Fixture {
     std::unique_ptr<Backend> backend;
     SocketHandle holder = no_socket;  // a TCP socket that acquires the measured blocks
-    bool ready = false;
+    Filled filled;
 };
 
 Outcome must(Backend& backend, const Request& request) { return backend.apply(request); }
 
 // `live` one-port reservations, half per transport, skipping ports the backend refuses.
-bool fill(Backend& backend, SocketHandle tcp_holder, SocketHandle udp_holder, std::size_t live) {
-    std::size_t made = 0;
+Filled fill(Backend& backend, SocketHandle tcp_holder, SocketHandle udp_holder, std::size_t live) {
+    Filled filled;
     for (SocketHandle holder : {tcp_holder, udp_holder}) {
         const std::size_t goal = holder == tcp_holder ? live / 2 : live - live / 2;
         std::size_t here = 0;
-        for (std::uint32_t port = filler_first_port; here < goal && port < dynamic_start; ++port)
-            if (must(backend, req::Acquire{holder, PortBlock{static_cast<Port>(port), 1}, IoMode::sync}).ok())
+        for (std::uint32_t port = filler_first_port; here < goal && port < dynamic_start; ++port) {
+            const Outcome acquired =
+                must(backend, req::Acquire{holder, PortBlock{static_cast<Port>(port), 1}, IoMode::sync});
+            if (acquired.ok())
                 ++here;
-        made += here;
+            else
+                filled.last_refusal = acquired.error;
+        }
+        filled.made += here;
     }
-    return made == live;
+    return filled;
 }
 
 Fixture prepare(const BackendFactory& make_backend, std::size_t live) {
@@ -48,16 +60,25 @@ Fixture prepare(const BackendFactory& make_backend, std::size_t live) {
         must(backend, req::SetDynamicRange{transport, dynamic_start, dynamic_count});
     fixture.holder = must(backend, req::OpenSocket{bench_pid, SocketKind::tcp, {}}).socket;
     const SocketHandle udp_holder = must(backend, req::OpenSocket{bench_pid, SocketKind::udp, {}}).socket;
-    fixture.ready = fill(backend, fixture.holder, udp_holder, live);
+    fixture.filled = fill(backend, fixture.holder, udp_holder, live);
     return fixture;
 }
 
 // Runs `step` once per iteration; a step that fails stops the case with its code.
 template <class Step>
 void measure(benchmark::State& state, const BackendFactory& make_backend, Step step) {
-    Fixture fixture = prepare(make_backend, static_cast<std::size_t>(state.range(0)));
-    if (!fixture.ready) {
-        state.SkipWithError("could not make the live reservations");
+    const auto live = static_cast<std::size_t>(state.range(0));
+    Fixture fixture = prepare(make_backend, live);
+    if (fixture.filled.made != live) {
+        // A real backend holds a descriptor per reserved port: WSAENOBUFS there
+        // means RLIMIT_NOFILE ran out, so the message names it.
+        rlimit descriptors{};
+        getrlimit(RLIMIT_NOFILE, &descriptors);
+        const std::string why = "could make only " + std::to_string(fixture.filled.made) + " of " +
+                                std::to_string(live) + " live reservations (last refusal: " +
+                                std::string{error_name(fixture.filled.last_refusal)} +
+                                "; descriptor limit " + std::to_string(descriptors.rlim_cur) + ")";
+        state.SkipWithError(why.c_str());
         return;
     }
     for (auto _ : state) {

@@ -1,6 +1,7 @@
 #include <benchmark/benchmark.h>
 
 #include "backend_cases.hpp"
+#include "wsrsim/linux_backend.hpp"
 
 namespace {
 
@@ -21,6 +22,9 @@ private:
 
 int main(int argc, char** argv) {
     wsrsim::bench::register_backend_cases("model", [] { return std::make_unique<OwnedModel>(); });
+    // A descriptor per reserved port: as many live reservations as the hard limit allows.
+    wsrsim::raise_descriptor_limit();
+    wsrsim::bench::register_backend_cases("linux", [] { return std::make_unique<wsrsim::LinuxBackend>(); });
     wsrsim::bench::register_model_memory_cases();
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
