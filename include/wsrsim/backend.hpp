@@ -2,9 +2,7 @@
 // The model serves it (ModelBackend); a real OS backend can serve it too.
 #pragma once
 
-#include <algorithm>
 #include <string_view>
-#include <vector>
 
 #include "wsrsim/host.hpp"
 #include "wsrsim/request.hpp"
@@ -31,28 +29,10 @@ public:
     Outcome apply(const Request& request) override { return wsrsim::apply(host_, request); }
     const Host* model() const override { return &host_; }
 
-    void forget(RequestId request) override {
-        forgotten_.push_back(request);
-        if (forgotten_.size() >= sweep_at_) sweep();
-    }
+    void forget(RequestId request) override { host_.forget(request); }
 
 private:
-    // Host::forget would abort a pending request, so forgotten ones are dropped in
-    // batches once completed; sweeping when the list has doubled keeps the cost
-    // constant per request and the list as long as the requests still pending.
-    void sweep() {
-        std::erase_if(forgotten_, [this](RequestId id) {
-            const auto state = host_.request(id);
-            if (state && !state->done) return false;
-            host_.forget(id);
-            return true;
-        });
-        sweep_at_ = std::max<std::size_t>(64, 2 * forgotten_.size());
-    }
-
     Host& host_;
-    std::vector<RequestId> forgotten_;
-    std::size_t sweep_at_ = 64;
 };
 
 }  // namespace wsrsim

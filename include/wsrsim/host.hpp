@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "wsrsim/host_state.hpp"
 #include "wsrsim/outcome.hpp"
 #include "wsrsim/policy.hpp"
 
@@ -126,7 +127,8 @@ public:
     Outcome release(SocketHandle socket, Token token, IoMode mode = IoMode::sync);
 
     // Overlapped requests (SPEC §6). wait() advances the clock to the request's
-    // completion and gives its outcome; forget() drops a request's record.
+    // completion and gives its outcome; forget() drops a request's record (a
+    // pending one still completes, with its effects, but its outcome is not kept).
     // An unknown request is ERROR_INVALID_PARAMETER / nullopt.
     std::optional<RequestState> request(RequestId id) const;
     Outcome wait(RequestId id);
@@ -150,6 +152,14 @@ public:
     std::optional<SocketView> socket(SocketHandle socket) const;
     std::optional<ProcessView> process(Pid pid) const;
     PortSpaceCounts counts(Transport transport) const;
+
+    // The lasting part (wsrsim/host_state.hpp). restore() is booting with a saved
+    // store: only on a host with no process and no reservation, persistent tokens
+    // drawn anew (SPEC §9); a snapshot no host could have made (a bad range or
+    // block, overlapping blocks, a dead generator) is ERROR_INVALID_PARAMETER and
+    // nothing changes.
+    HostSnapshot lasting_state() const;
+    Error restore(const HostSnapshot& snapshot);
 
 private:
     std::unique_ptr<HostState> state_;

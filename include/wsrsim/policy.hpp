@@ -14,6 +14,7 @@ enum class WildcardPlacement : std::uint8_t {
     first_fit,  // lowest free run
     next_fit,   // first free run at or after the end of the last wildcard block, wrapping
     random,     // uniform over every start where the block fits
+    clustered,  // mostly right after the last wildcard block, else a `random` start (decisions.hpp)
 };
 
 enum class EphemeralPolicy : std::uint8_t {
@@ -22,7 +23,7 @@ enum class EphemeralPolicy : std::uint8_t {
 };
 
 struct Policies {
-    WildcardPlacement wildcard = WildcardPlacement::random;
+    WildcardPlacement wildcard = WildcardPlacement::clustered;
     EphemeralPolicy ephemeral = EphemeralPolicy::sequential;
     Nanos latency = 0;
     friend bool operator==(const Policies&, const Policies&) = default;

@@ -2,6 +2,7 @@
 // <random> so that one seed gives the same draws with every standard library.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 namespace wsrsim {
@@ -27,6 +28,15 @@ public:
         }
     }
 
+    // The whole state, to save a generator and resume it later (saved hosts).
+    using State = std::array<std::uint64_t, 4>;
+    constexpr State state() const { return state_; }
+    static constexpr Rng resumed(const State& state) {
+        Rng rng;
+        rng.state_ = state;
+        return rng;
+    }
+
     constexpr std::uint64_t next() {
         const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
         const std::uint64_t t = state_[1] << 17;
@@ -49,7 +59,7 @@ public:
 
 private:
     static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-    std::uint64_t state_[4]{};
+    State state_{};
 };
 
 }  // namespace wsrsim

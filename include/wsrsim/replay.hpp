@@ -33,9 +33,13 @@ public:
         return [this](const HostConfig& config) -> Backend& { return start(config); };
     }
     const Host* host() const { return host_ ? &*host_ : nullptr; }
+    // Hosts made from now on start from this saved lasting part (`replay --state`),
+    // restored before the preparation; it must be one Host::restore accepts.
+    void start_from(HostSnapshot saved) { saved_ = std::move(saved); }
 
 private:
     Preparation prepare_;
+    std::optional<HostSnapshot> saved_;
     std::optional<Host> host_;
     std::optional<ModelBackend> backend_;
 };

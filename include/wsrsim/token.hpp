@@ -16,7 +16,12 @@ inline constexpr Token invalid_token = 0;  // INVALID_PORT_RESERVATION_TOKEN
 // relation. The key comes from the host seed (SPEC §1 [decision]).
 class TokenSource {
 public:
-    explicit constexpr TokenSource(std::uint64_t seed) : key_(mix64(seed ^ 0x746f6b656e73ULL)) {}
+    explicit constexpr TokenSource(std::uint64_t seed, std::uint64_t drawn = 0)
+        : key_(mix64(seed ^ 0x746f6b656e73ULL)), drawn_(drawn) {}
+
+    // How far the generator has gone: a source built with the same seed and this
+    // count continues where this one is (saved hosts).
+    constexpr std::uint64_t drawn() const { return drawn_; }
 
     constexpr Token draw() {
         Token token = invalid_token;

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string_view>
 
+#include "wsrsim/policy.hpp"
 #include "wsrsim/trace_reader.hpp"
 
 namespace wsrsim::trace {
@@ -24,6 +25,7 @@ struct GenOptions {
     std::uint64_t seed = 1;
     std::uint64_t events = 1000;  // requests to write (exhaust may stop earlier)
     bool expectations = true;     // end each request with its outcome on the model
+    std::optional<WildcardPlacement> placement;  // if set, a `policy wildcard=` line after `seed`
 };
 
 // Writes a trace; the same options write the same trace. Every line is run on a

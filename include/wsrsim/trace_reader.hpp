@@ -7,7 +7,7 @@
 //
 //   # wsrsim trace 1                    optional header; another version is refused
 //   seed N                              host seed, before the first request
-//   policy [wildcard=first-fit|next-fit|random] [ephemeral=sequential|random] [latency=NS]
+//   policy [wildcard=first-fit|next-fit|random|clustered] [ephemeral=sequential|random] [latency=NS]
 //   dynamic tcp|udp START COUNT         like `netsh int ipv4 set dynamicport`
 //   process PID [elevated] [name=NAME]
 //   exit PID

@@ -345,6 +345,11 @@ private:
         case WildcardPlacement::first_fit: return range.start;
         case WildcardPlacement::next_fit:
             return range.contains(ports.next_fit) ? ports.next_fit : range.start;
+        case WildcardPlacement::clustered:
+            // As the model: mostly on from the last block, else a random start.
+            if (rng_.below(100) < decision::clustered_continue_percent && range.contains(ports.next_fit))
+                return ports.next_fit;
+            [[fallthrough]];
         case WildcardPlacement::random:
             return range.start + static_cast<std::uint32_t>(rng_.below(range.count - length + 1));
         }

@@ -10,6 +10,8 @@ int replay_command(int argc, char** argv);
 int explain_command(int argc, char** argv);
 int gen_command(int argc, char** argv);
 int demo_command(int argc, char** argv);
+int stats_command(int argc, char** argv);
+int compare_command(int argc, char** argv);
 
 // Prints "wsrsim COMMAND: PROBLEM" and a pointer to --help; gives 2.
 int usage_error(std::string_view command, std::string_view problem);

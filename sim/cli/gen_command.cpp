@@ -14,7 +14,8 @@ trace. Each request ends with its outcome on the model as an expectation, so
 replaying the trace checks that the model still behaves the same.
 
 KIND is one of
-  hyperv    a service takes 100-port wildcard blocks at each boot, then
+  hyperv    a service takes 1 to 40 (mean about 11) 100-port wildcard blocks
+            at each boot while other services bind ephemeral ports, then
             applications bind fixed ports (some fail with WSAEACCES)
   churn     a random mix of every request, errors included
   exhaust   100-port wildcard blocks until WSAENOBUFS

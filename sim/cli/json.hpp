@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,14 @@ public:
     JsonWriter& value(std::uint64_t number) {
         item();
         out_ += std::to_string(number);
+        return *this;
+    }
+    // Named apart from value() so that integer arguments stay unambiguous.
+    JsonWriter& decimal(double number) {
+        item();
+        char text[32];
+        std::snprintf(text, sizeof text, "%.6g", number);
+        out_ += text;
         return *this;
     }
     JsonWriter& value(bool flag) {

@@ -16,6 +16,10 @@ commands:
                     (e.g. one pasted from netsh), and which reservation decides it
   gen KIND          write a synthetic trace: hyperv, churn or exhaust
   demo              the Microsoft sample's scenario, step by step
+  stats TABLE...    where the blocks of netsh tables lie (adjacency, runs, gaps);
+                    --policies compares each placement policy with real hosts
+  compare A.csv B.csv  where two event logs of one trace differ (e.g. the
+                    model's and a Windows run's, from wsrsim-probe.exe)
 
 exit status: 0 fine, 1 unmet expectations, 2 bad input
 )";
@@ -38,6 +42,8 @@ int main(int argc, char** argv) {
     if (command == "explain") return explain_command(argc, argv);
     if (command == "gen") return gen_command(argc, argv);
     if (command == "demo") return demo_command(argc, argv);
+    if (command == "stats") return stats_command(argc, argv);
+    if (command == "compare") return compare_command(argc, argv);
     if (command == "help" || command == "--help" || command == "-h") {
         std::cout << usage;
         return 0;

@@ -8,10 +8,11 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
-#include "events_csv.hpp"
+#include "wsrsim/events_csv.hpp"
 #include "input_file.hpp"
 #include "progress_bar.hpp"
 #include "report.hpp"
+#include "wsrsim/host_state_file.hpp"
 
 namespace wsrsim::cli {
 namespace {
@@ -38,6 +39,10 @@ options:
                       excludedportrange` / `show dynamicport` output describes:
                       `*` rows become persistent reservations, the others
                       runtime reservations of pid 4 "System"
+  --state FILE        a saved host: its persistent reservations, dynamic ranges
+                      and generators are loaded before each trace (they win over
+                      `seed` lines and --seed) and saved after it, atomically; a
+                      missing FILE starts a new saved host
 
 exit status: 0 every expectation met, 1 some unmet, 2 bad input (a trace
 error, an unreadable file, a bad option)
@@ -77,6 +82,30 @@ std::optional<std::uint64_t> size_of(std::string_view path) {
     return size;
 }
 
+struct SavedHost {
+    std::string path;
+    std::optional<HostSnapshot> snapshot;  // nullopt until a host has been saved there
+};
+
+// Loads `replay --state FILE`; prints what is wrong (naming the file) and gives
+// nullopt when it cannot be used. The file is never changed here.
+std::optional<SavedHost> load_saved_host(std::string_view path) {
+    SavedHost saved{std::string(path), {}};
+    trace::LoadedHostState loaded = trace::load_host_state(saved.path);
+    if (!loaded.error.empty()) {
+        std::cerr << "wsrsim replay: " << loaded.error << '\n';
+        return std::nullopt;
+    }
+    // A well-formed file may still describe no possible host (overlapping blocks).
+    if (loaded.snapshot && Host().restore(*loaded.snapshot) != Error::ok) {
+        std::cerr << "wsrsim replay: " << path
+                  << ": not a host the model can restore (a bad dynamic range or block, or overlapping blocks)\n";
+        return std::nullopt;
+    }
+    saved.snapshot = std::move(loaded.snapshot);
+    return saved;
+}
+
 struct Tally {
     std::uint64_t clean = 0;
     std::uint64_t unmet = 0;
@@ -94,7 +123,7 @@ struct Tally {
 int replay_command(int argc, char** argv) {
     const Arguments args = Arguments::parse(
         argc, argv, 2,
-        {{"json"}, {"events", true}, {"progress"}, {"no-progress"}, {"seed", true}, {"policy", true}, {"host", true}});
+        {{"json"}, {"events", true}, {"progress"}, {"no-progress"}, {"seed", true}, {"policy", true}, {"host", true}, {"state", true}});
     if (!args.error().empty()) return usage_error("replay", args.error());
     if (args.has("help")) {
         std::cout << usage;
@@ -116,8 +145,14 @@ int replay_command(int argc, char** argv) {
         if (!import) return 2;
     }
 
+    std::optional<SavedHost> saved;
+    if (const auto path = args.value("state")) {
+        saved = load_saved_host(*path);
+        if (!saved) return 2;
+    }
+
     std::ofstream events_file;
-    std::optional<EventsCsv> events;
+    std::optional<trace::EventsCsv> events;
     if (const auto path = args.value("events")) {
         events_file.open(std::string(*path), std::ios::binary);
         if (!events_file) {
@@ -164,6 +199,7 @@ int replay_command(int argc, char** argv) {
             trace::recreate_host(backend, import->tables);
         })
                                       : trace::ModelHost::Preparation{});
+        if (saved && saved->snapshot) model.start_from(*saved->snapshot);
         const trace::ReplaySummary summary = trace::replay(*in, model.factory(), options);
         bar.reset();
         if (summary.error) std::cerr << trace::describe(*summary.error) << '\n';
@@ -172,10 +208,16 @@ int replay_command(int argc, char** argv) {
         const TraceReport report{summary, model.host()};
         if (json_output) write_summary(json, report);
         else print_summary(std::cout, report);
+        if (saved && model.host()) saved->snapshot = model.host()->lasting_state();
         exit_code = std::max(exit_code, summary.exit_code());
         tally.add(summary.exit_code());
     }
 
+    if (saved && saved->snapshot)
+        if (const auto problem = trace::save_host_state(saved->path, *saved->snapshot)) {
+            std::cerr << "wsrsim replay: " << *problem << '\n';
+            exit_code = 2;
+        }
     if (events && !events_file.flush()) {
         std::cerr << "wsrsim replay: writing the events failed\n";
         exit_code = 2;

@@ -110,12 +110,30 @@ public:
         return Outcome{};
     }
 
-    Outcome release_now(Socket& socket, Token token) {
+    // RELEASE row 5: the reservation this socket's process may release, if any.
+    Reservation* releasable(const Socket& socket, Token token) const {
         Reservation* r = find_token(token);
-        if (!r || is_administered(r->kind) || r->owner != socket.process->pid)
-            return failure(decision::release_not_releasable);
+        return r && !is_administered(r->kind) && r->owner == socket.process->pid ? r : nullptr;
+    }
+
+    Outcome release_now(Socket& socket, Token token) {
+        Reservation* r = releasable(socket, token);
+        if (!r) return failure(decision::release_not_releasable);
         destroy_reservation(*r);
         return Outcome{};
+    }
+
+    // SPEC §6: rows 1-5 are argument checks, decided when the request is issued.
+    // Past rows 1-2, only ASSOCIATE's and RELEASE's row 5 (the token) is the
+    // model's; completion checks it again against the state of that moment.
+    Error argument_check(const Socket& socket, const IoctlCall& call) const {
+        switch (call.code) {
+        case IoctlCode::acquire: return Error::ok;
+        case IoctlCode::associate: return find_token(call.token) ? Error::ok : Error::wsaeinval;
+        case IoctlCode::release:
+            return releasable(socket, call.token) ? Error::ok : decision::release_not_releasable;
+        }
+        return Error::ok;
     }
 
     Outcome complete_ioctl(Socket& socket, const IoctlCall& call) {
@@ -133,6 +151,7 @@ public:
         if (!socket) return failure(Error::wsaenotsock);
         if (!transport_of(socket->kind)) return failure(Error::wsaeopnotsupp);
         if (mode == IoMode::sync || !socket->options.overlapped) return complete_ioctl(*socket, call);
+        if (const Error error = argument_check(*socket, call); error != Error::ok) return failure(error);
         OverlappedRequest* request = request_pool.create();
         request->socket = socket;
         request->call = call;
@@ -152,6 +171,10 @@ public:
         due.erase(due.iterator_to(request));
         request.socket->pending.erase(request.socket->pending.iterator_to(request));
         request.socket = nullptr;
+        if (request.forgotten) {
+            request_pool.destroy(&request);
+            return;
+        }
         request.done = true;
         request.outcome = outcome;
     }
@@ -293,10 +316,18 @@ Host::~Host() = default;
 Host::Host(Host&&) noexcept = default;
 Host& Host::operator=(Host&&) noexcept = default;
 
+namespace {
+
+// `netsh int ipv4 set dynamicport`'s rule (SPEC §1); the 64-bit sum keeps a start
+// or count near 2^32 from wrapping into a small end port.
+bool is_settable(DynamicRange range) {
+    return range.start >= 1024 && range.count >= 255 && std::uint64_t{range.start} + range.count - 1 <= highest_port;
+}
+
+}  // namespace
+
 Error Host::set_dynamic_range(Transport transport, std::uint32_t start, std::uint32_t count) {
-    // 64-bit sum: a start or count near 2^32 must not wrap into a small end port.
-    if (start < 1024 || count < 255 || std::uint64_t{start} + count - 1 > highest_port)
-        return Error::invalid_parameter;
+    if (!is_settable(DynamicRange{start, count})) return Error::invalid_parameter;
     state_->space(transport).set_range(DynamicRange{start, count});
     return Error::ok;
 }
@@ -395,9 +426,11 @@ Outcome Host::wait(RequestId id) {
 void Host::forget(RequestId id) {
     OverlappedRequest* request = state_->find_request(id);
     if (!request) return;
-    if (!request->done) state_->finish(*request, failure(Error::operation_aborted));
     state_->requests.erase(state_->requests.iterator_to(*request));
-    state_->request_pool.destroy(request);
+    if (request->done)
+        state_->request_pool.destroy(request);
+    else
+        request->forgotten = true;  // it still completes; finish() drops it then
 }
 
 Outcome Host::create_persistent(Pid caller, Transport transport, PortBlock block,
@@ -473,5 +506,53 @@ std::optional<ProcessView> Host::process(Pid pid) const {
 }
 
 PortSpaceCounts Host::counts(Transport transport) const { return state_->space(transport).counts(); }
+
+// ---- the lasting part: saved hosts (wsrsim/host_state.hpp) ----
+
+namespace {
+
+// Everything restore() needs, checked before anything changes.
+bool is_restorable(const HostSnapshot& snapshot) {
+    if (!is_settable(snapshot.tcp_range) || !is_settable(snapshot.udp_range)) return false;
+    // All-zero is the one state xoshiro never leaves: it would draw 0 forever.
+    if (snapshot.rng_state == Rng::State{}) return false;
+    const auto& blocks = snapshot.persistent;
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+        if (!blocks[i].block.is_valid()) return false;
+        for (std::size_t j = 0; j < i; ++j)
+            if (blocks[j].transport == blocks[i].transport && blocks[j].block.overlaps(blocks[i].block))
+                return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+HostSnapshot Host::lasting_state() const {
+    const HostState& s = *state_;
+    HostSnapshot snapshot{.seed = s.seed,
+                          .tokens_drawn = s.tokens.drawn(),
+                          .rng_state = s.rng.state(),
+                          .tcp_range = s.space(Transport::tcp).range(),
+                          .udp_range = s.space(Transport::udp).range()};
+    for (Transport transport : all_transports)
+        for (const Reservation& r : s.space(transport).reservations())
+            if (r.kind == ReservationKind::persistent) snapshot.persistent.push_back({transport, r.block});
+    return snapshot;
+}
+
+Error Host::restore(const HostSnapshot& snapshot) {
+    HostState& s = *state_;
+    const bool fresh = s.processes.empty() && s.tcp.counts().reservations == 0 && s.udp.counts().reservations == 0;
+    if (!fresh || !is_restorable(snapshot)) return Error::invalid_parameter;
+    s.seed = snapshot.seed;
+    s.tokens = TokenSource(snapshot.seed, snapshot.tokens_drawn);
+    s.rng = Rng::resumed(snapshot.rng_state);
+    s.space(Transport::tcp).set_range(snapshot.tcp_range);
+    s.space(Transport::udp).set_range(snapshot.udp_range);
+    for (const PersistentBlock& saved : snapshot.persistent)
+        s.make_reservation(saved.transport, saved.block, ReservationKind::persistent);
+    return Error::ok;
+}
 
 }  // namespace wsrsim

@@ -75,7 +75,8 @@ constexpr std::array transports{std::pair{Transport::tcp, std::string_view{"tcp"
 constexpr std::array placements{
     std::pair{WildcardPlacement::first_fit, std::string_view{"first-fit"}},
     std::pair{WildcardPlacement::next_fit, std::string_view{"next-fit"}},
-    std::pair{WildcardPlacement::random, std::string_view{"random"}}};
+    std::pair{WildcardPlacement::random, std::string_view{"random"}},
+    std::pair{WildcardPlacement::clustered, std::string_view{"clustered"}}};
 constexpr std::array ephemerals{
     std::pair{EphemeralPolicy::sequential, std::string_view{"sequential"}},
     std::pair{EphemeralPolicy::random, std::string_view{"random"}}};

@@ -55,6 +55,7 @@ struct OverlappedRequest {
     Socket* socket = nullptr;  // while pending
     IoctlCall call;
     bool done = false;
+    bool forgotten = false;  // nobody will ask: the record goes when the request completes
     Outcome outcome;
 };
 

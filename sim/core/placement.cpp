@@ -29,6 +29,20 @@ std::optional<Port> uniform_fit(const PortSpace& space, Rng& rng, std::uint32_t 
     return space.nth_fitting_start(rng.below(space.fitting_starts(length)), length);
 }
 
+// Right after the last wildcard block when the coin says so and the block fits
+// there, else a `random` start (decisions.hpp). The coin is drawn every time, so
+// the draws a host makes do not depend on whether continuing succeeds.
+std::optional<Port> clustered_fit(const PortSpace& space, Rng& rng, std::uint32_t cursor,
+                                  std::uint32_t length) {
+    const bool continue_run = rng.below(100) < decision::clustered_continue_percent;
+    const DynamicRange& range = space.range();
+    // The cursor is 0, outside every range, until the host's first wildcard block.
+    const bool after_a_block = range.contains(cursor) && cursor + length - 1 <= range.last();
+    const PortBlock right_after{static_cast<Port>(cursor), static_cast<Port>(length)};
+    if (continue_run && after_a_block && space.is_free(right_after)) return right_after.start;
+    return uniform_fit(space, rng, length);
+}
+
 }  // namespace
 
 std::optional<Port> place_wildcard(const PortSpace& space, WildcardPlacement placement,
@@ -43,6 +57,9 @@ std::optional<Port> place_wildcard(const PortSpace& space, WildcardPlacement pla
         break;
     case WildcardPlacement::random:
         start = uniform_fit(space, rng, length);
+        break;
+    case WildcardPlacement::clustered:
+        start = clustered_fit(space, rng, cursors.next_fit, length);
         break;
     }
     if (start) cursors.next_fit = *start + length;

@@ -24,6 +24,7 @@ constexpr std::uint64_t progress_interval = 16384;
 Backend& ModelHost::start(const HostConfig& config) {
     backend_.reset();
     host_.emplace(config);
+    if (saved_) host_->restore(*saved_);
     backend_.emplace(*host_);
     if (prepare_) prepare_(*backend_);
     return *backend_;

@@ -96,6 +96,7 @@ void header(TraceWriter& out, const GenOptions& options, std::string_view what) 
     out.comment("wsrsim gen " + std::string(generated_trace_name(options.kind)) + " --seed " +
                 std::to_string(options.seed) + " --events " + std::to_string(options.events));
     out.words("seed", options.seed).end();
+    if (options.placement) out.words("policy").word("wildcard=", placement_name(*options.placement)).end();
 }
 
 template <class T, std::size_t N>
@@ -120,14 +121,34 @@ constexpr std::array listeners{
 };
 
 constexpr Pid hyperv_service = 1200;
+constexpr Pid boot_services = 1300;
+constexpr std::uint64_t most_boot_blocks = 40;
 
-// The service's boot: it takes 100-port wildcard blocks of both transports.
+// How many TCP blocks the service takes at one boot: 1 to 40, mean about 11, most
+// hosts few and some many, like the 33 real hosts' tables (README "Placement
+// against real hosts"): a geometric count capped at 40.
+std::uint64_t boot_blocks(Rng& rng) {
+    std::uint64_t blocks = 1;
+    while (blocks < most_boot_blocks && rng.below(11) != 0) ++blocks;
+    return blocks;
+}
+
+// The service's boot: it takes 100-port wildcard blocks of both transports while
+// other services now and then bind an ephemeral port, which stays bound.
 void hyperv_boot(TraceWriter& out, Rng& rng) {
     out.words("process", hyperv_service, "elevated", "name=vmcompute").end();
+    out.words("process", boot_services, "name=svchost").end();
     out.words("socket", hyperv_service, "nat_tcp", "tcp").end();
     out.words("socket", hyperv_service, "nat_udp", "udp").end();
-    const std::uint64_t blocks = 3 + rng.below(10);
-    for (std::uint64_t i = 0; i < blocks; ++i) out.words("acquire", "nat_tcp", 0, 100).end();
+    const std::uint64_t blocks = boot_blocks(rng);
+    std::uint64_t binds = 0;
+    for (std::uint64_t i = 0; i < blocks; ++i) {
+        if (rng.below(4) == 0) {
+            out.words("socket", boot_services).word("svc", binds).words(rng.below(2) ? "udp" : "tcp").end();
+            out.words("bind").word("svc", binds++).words(0).end();
+        }
+        out.words("acquire", "nat_tcp", 0, 100).end();
+    }
     for (std::uint64_t i = 0; i < blocks / 2; ++i) out.words("acquire", "nat_udp", 0, 100).end();
 }
 
@@ -355,7 +376,7 @@ private:
     }
 
     void policy() {
-        static constexpr std::array placements{"first-fit", "next-fit", "random"};
+        static constexpr std::array placements{"first-fit", "next-fit", "random", "clustered"};
         static constexpr std::array ephemerals{"sequential", "random"};
         out_.words("policy").word("wildcard=", pick(rng_, placements)).word("ephemeral=", pick(rng_, ephemerals));
         out_.word("latency=", rng_.below(3) == 0 ? rng_.below(5000) : 0);

@@ -22,7 +22,7 @@ struct CommandSpec {
 constexpr std::array commands{
     CommandSpec{"seed", Command::seed, "seed N"},
     CommandSpec{"policy", Command::policy,
-                "policy [wildcard=first-fit|next-fit|random] [ephemeral=sequential|random] [latency=NS]"},
+                "policy [wildcard=first-fit|next-fit|random|clustered] [ephemeral=sequential|random] [latency=NS]"},
     CommandSpec{"dynamic", Command::dynamic, "dynamic tcp|udp START COUNT"},
     CommandSpec{"process", Command::process, "process PID [elevated] [name=NAME]"},
     CommandSpec{"exit", Command::exit, "exit PID"},
@@ -117,7 +117,7 @@ std::optional<std::string> read_policy_setting(std::string_view word, PolicySett
             settings.wildcard = placement;
             return std::nullopt;
         }
-        return "unknown wildcard placement " + quoted(value) + " (first-fit, next-fit or random)";
+        return "unknown wildcard placement " + quoted(value) + " (first-fit, next-fit, random or clustered)";
     }
     if (key == "ephemeral") {
         if (auto policy = parse_ephemeral(value)) {

@@ -193,7 +193,8 @@ TEST_CASE("next-fit resumes after the last wildcard block and wraps; bind(0) tak
 }
 
 TEST_CASE("random placement draws from the host seed and finds the only fitting start left") {
-    SideBySide models(same_configs(9));
+    const HostConfig placing_randomly{.seed = 9, .policies = {.wildcard = WildcardPlacement::random}};
+    SideBySide models(ModelConfigs{placing_randomly, placing_randomly});
     const std::vector<Token> tokens = first_tokens(9, 3);
     Rng rng(9);
     const auto first_start = static_cast<Port>(20000 + rng.below(255 - 10 + 1));

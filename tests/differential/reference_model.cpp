@@ -195,6 +195,8 @@ Outcome ReferenceHost::issue(SocketHandle handle, IoMode mode, const IoctlCall& 
     if (it == sockets_.end()) return failure(Error::wsaenotsock);
     if (!transport_of(it->second.kind)) return failure(Error::wsaeopnotsupp);
     if (mode == IoMode::sync || !it->second.options.overlapped) return decide(handle, call);
+    if (const Error error = token_argument_check(handle, call); error != Error::ok)
+        return failure(error);
 
     // Issue time + latency; a time past the end of the clock is the end of the clock.
     const Nanos end_of_time = std::numeric_limits<Nanos>::max();
@@ -274,13 +276,28 @@ Outcome ReferenceHost::decide_associate(SocketHandle handle, Token token) {
     return {};
 }
 
-Outcome ReferenceHost::decide_release(SocketHandle handle, Token token) {
+// SPEC §6: an overlapped ASSOCIATE or RELEASE whose token fails row 5 fails at issue.
+Error ReferenceHost::token_argument_check(SocketHandle handle, const IoctlCall& call) const {
+    if (const auto* associate = std::get_if<req::Associate>(&call))
+        return with_token(associate->token) ? Error::ok : Error::wsaeinval;
+    if (const auto* release = std::get_if<req::Release>(&call))
+        return releasable(handle, release->token) ? Error::ok : decision::release_not_releasable;
+    return Error::ok;
+}
+
+// RELEASE row 5: the reservation the socket's process may release, if any.
+std::optional<ReferenceHost::ReservationKey> ReferenceHost::releasable(SocketHandle handle, Token token) const {
     const Pid pid = sockets_.at(handle).pid;
     const auto key = with_token(token);
-    if (!key) return failure(decision::release_not_releasable);
+    if (!key) return std::nullopt;
     const Reservation& reservation = reservations_.at(*key);
-    if (reservation.kind != ReservationKind::runtime || reservation.owner != pid)
-        return failure(decision::release_not_releasable);
+    if (reservation.kind != ReservationKind::runtime || reservation.owner != pid) return std::nullopt;
+    return key;
+}
+
+Outcome ReferenceHost::decide_release(SocketHandle handle, Token token) {
+    const auto key = releasable(handle, token);
+    if (!key) return failure(decision::release_not_releasable);
     remove_reservation(*key);
     return {};
 }
@@ -383,6 +400,17 @@ std::optional<Port> ReferenceHost::random_fit(const PortTable& ports, std::uint3
     return starts[rng_.below(starts.size())];
 }
 
+// decisions.hpp: one draw below 100 for every block; under the percentage, the block
+// goes at the next-fit cursor if all its ports lie in the range and are free.
+std::optional<Port> ReferenceHost::clustered_fit(const PortTable& ports, std::uint32_t length) {
+    const bool continue_run = rng_.below(100) < decision::clustered_continue_percent;
+    const std::uint32_t cursor = ports.next_fit_cursor;
+    const bool fits_at_cursor = ports.range.contains(cursor) && ports.range.contains(cursor + length - 1) &&
+                                block_is_free(ports, PortBlock{static_cast<Port>(cursor), static_cast<Port>(length)});
+    if (continue_run && fits_at_cursor) return static_cast<Port>(cursor);
+    return random_fit(ports, length);
+}
+
 // The next-fit cursor follows every wildcard block, whatever the policy.
 std::optional<Port> ReferenceHost::place_wildcard(PortTable& ports, std::uint32_t length) {
     std::optional<Port> start;
@@ -392,6 +420,7 @@ std::optional<Port> ReferenceHost::place_wildcard(PortTable& ports, std::uint32_
         start = fit_from_cursor(ports, ports.next_fit_cursor, length);
         break;
     case WildcardPlacement::random: start = random_fit(ports, length); break;
+    case WildcardPlacement::clustered: start = clustered_fit(ports, length); break;
     }
     if (start) ports.next_fit_cursor = *start + length;
     return start;

@@ -99,6 +99,8 @@ private:
     Outcome decide_acquire(SocketHandle handle, PortBlock block);
     Outcome decide_associate(SocketHandle handle, Token token);
     Outcome decide_release(SocketHandle handle, Token token);
+    Error token_argument_check(SocketHandle handle, const IoctlCall& call) const;
+    std::optional<ReservationKey> releasable(SocketHandle handle, Token token) const;
     void complete_due(Nanos until);
 
     Outcome bind_in_reservation(SocketHandle handle, Transport transport,
@@ -126,6 +128,7 @@ private:
     static std::optional<Port> fit_from_cursor(const PortTable& ports, std::uint32_t cursor,
                                                std::uint32_t length);
     std::optional<Port> random_fit(const PortTable& ports, std::uint32_t length);
+    std::optional<Port> clustered_fit(const PortTable& ports, std::uint32_t length);
     std::optional<Port> place_wildcard(PortTable& ports, std::uint32_t length);
     std::optional<Port> pick_ephemeral(PortTable& ports);
 

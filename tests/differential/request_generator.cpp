@@ -208,7 +208,7 @@ Request RequestGenerator::set_dynamic_range(Transport transport) {
 
 Request RequestGenerator::set_policies() {
     Policies policies;
-    policies.wildcard = static_cast<WildcardPlacement>(between(0, 2));
+    policies.wildcard = static_cast<WildcardPlacement>(between(0, 3));
     policies.ephemeral = static_cast<EphemeralPolicy>(between(0, 1));
     const std::uint32_t roll = between(0, 99);
     if (roll < 40)

@@ -227,10 +227,26 @@ TEST_CASE("an overlapped associate fails at completion when the socket was bound
     CHECK(w.view(s).associated_with == invalid_token);
 }
 
-TEST_CASE("an overlapped release of token 0 pends and fails with WSAEINVAL at completion") {
+// SPEC §6: rows 1-5 are argument checks; for RELEASE and ASSOCIATE row 5 is the token.
+TEST_CASE("an overlapped release of token 0 fails at once without pending") {
     World w{with_latency(10)};
-    const Outcome releasing = w.host.release(w.open(), invalid_token, IoMode::overlapped);
+    const SocketHandle s = w.open();
+    CHECK_REFUSED(w, decision::release_not_releasable, w.host.release(s, invalid_token, IoMode::overlapped));
+}
+
+TEST_CASE("an overlapped associate with a token that names no reservation fails at once") {
+    World w{with_latency(10)};
+    const SocketHandle s = w.open();
+    CHECK_REFUSED(w, Error::wsaeinval, w.host.associate(s, 12345, IoMode::overlapped));
+}
+
+TEST_CASE("an overlapped release whose block goes before completion fails at completion") {
+    World w{with_latency(10)};
+    const SocketHandle s = w.open();
+    const Token token = w.acquired(s, sample_block).token;
+    const Outcome releasing = w.host.release(s, token, IoMode::overlapped);
     REQUIRE(releasing.error == Error::io_pending);
+    REQUIRE(w.host.release(s, token).ok());
     CHECK(w.host.wait(releasing.request).error == decision::release_not_releasable);
 }
 
@@ -247,11 +263,22 @@ TEST_CASE("waiting for a request the host does not know is ERROR_INVALID_PARAMET
     CHECK_FALSE(w.host.request(42).has_value());
 }
 
-TEST_CASE("forgetting a pending request aborts it and drops its record") {
+TEST_CASE("forgetting a pending request drops its record but the request still completes") {
     World w{with_latency(100)};
     const RequestId id = pending_acquire(w, w.open(), sample_block);
     w.host.forget(id);
     CHECK_FALSE(w.host.request(id).has_value());
     REQUIRE(w.host.advance_to(200) == Error::ok);
-    CHECK(w.host.reservations(Transport::udp).empty());
+    REQUIRE(w.host.reservations(Transport::udp).size() == 1);
+    CHECK(w.host.reservations(Transport::udp)[0].block == sample_block);
+    CHECK_FALSE(w.host.request(id).has_value());
+}
+
+TEST_CASE("forgetting a completed request drops its record") {
+    World w{with_latency(100)};
+    const RequestId id = pending_acquire(w, w.open(), sample_block);
+    REQUIRE(w.host.wait(id).ok());
+    w.host.forget(id);
+    CHECK_FALSE(w.host.request(id).has_value());
+    CHECK(w.host.wait(id).error == Error::invalid_parameter);
 }

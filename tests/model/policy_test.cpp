@@ -68,9 +68,9 @@ Draws next_draws(World& w) {
 
 }  // namespace
 
-TEST_CASE("the default policies are random placement, sequential ephemeral ports and latency 0") {
+TEST_CASE("the default policies are clustered placement, sequential ephemeral ports and latency 0") {
     CHECK(Host{}.policies() ==
-          Policies{WildcardPlacement::random, EphemeralPolicy::sequential, 0});
+          Policies{WildcardPlacement::clustered, EphemeralPolicy::sequential, 0});
 }
 
 // ---- first-fit ----
@@ -146,28 +146,31 @@ TEST_CASE("random placement does not simply fill the range from its start") {
     CHECK(wildcard_starts(random, 10, 8) != wildcard_starts(first_fit, 10, 8));
 }
 
-TEST_CASE("random placement keeps blocks inside the dynamic range, apart from each other and from bound ports, until WSAENOBUFS") {
+TEST_CASE("random and clustered placement keep blocks inside the dynamic range, apart from each other and from bound ports, until WSAENOBUFS") {
     constexpr Port block_size = 7;
-    World w = placing(WildcardPlacement::random, 11);
-    w.bound(w.open(peer), 50150);
-    std::vector<bool> taken(small_range.count, false);
-    taken[150] = true;
-    const SocketHandle s = w.open();
-    for (Outcome placed = w.host.acquire(s, wildcard(block_size)); placed.ok();
-         placed = w.host.acquire(s, wildcard(block_size))) {
-        REQUIRE(placed.block.count == block_size);
-        REQUIRE(small_range.contains(placed.block.start));
-        REQUIRE(small_range.contains(placed.block.last()));
-        for (std::uint32_t port = placed.block.start; port <= placed.block.last(); ++port) {
-            REQUIRE_FALSE(taken[port - small_range.start]);
-            taken[port - small_range.start] = true;
+    for (WildcardPlacement placement : {WildcardPlacement::random, WildcardPlacement::clustered}) {
+        CAPTURE(placement_name(placement));
+        World w = placing(placement, 11);
+        w.bound(w.open(peer), 50150);
+        std::vector<bool> taken(small_range.count, false);
+        taken[150] = true;
+        const SocketHandle s = w.open();
+        for (Outcome placed = w.host.acquire(s, wildcard(block_size)); placed.ok();
+             placed = w.host.acquire(s, wildcard(block_size))) {
+            REQUIRE(placed.block.count == block_size);
+            REQUIRE(small_range.contains(placed.block.start));
+            REQUIRE(small_range.contains(placed.block.last()));
+            for (std::uint32_t port = placed.block.start; port <= placed.block.last(); ++port) {
+                REQUIRE_FALSE(taken[port - small_range.start]);
+                taken[port - small_range.start] = true;
+            }
         }
+        // It stopped only because no run of block_size free ports was left.
+        std::size_t run = 0, longest = 0;
+        for (bool port_taken : taken) longest = std::max(longest, run = port_taken ? 0 : run + 1);
+        CHECK(longest < block_size);
+        CHECK_REFUSED(w, decision::wildcard_exhausted, w.host.acquire(s, wildcard(block_size)));
     }
-    // It stopped only because no run of block_size free ports was left.
-    std::size_t run = 0, longest = 0;
-    for (bool port_taken : taken) longest = std::max(longest, run = port_taken ? 0 : run + 1);
-    CHECK(longest < block_size);
-    CHECK_REFUSED(w, decision::wildcard_exhausted, w.host.acquire(s, wildcard(block_size)));
 }
 
 TEST_CASE("random placement draws uniformly over every start where the block fits") {

@@ -284,3 +284,24 @@ TEST_CASE("every trace of the corpus has a comment and replays with every expect
     }
     CHECK(traces >= 8);
 }
+
+TEST_CASE("compare: 0 when two event logs agree, 1 with the differences listed, 2 on bad input") {
+    const Scratch scratch;
+    const std::string trace = scratch.write("t.trace", "process 1000\nsocket 1000 s udp\nacquire s 0 20000 => WSAEINVAL\n");
+    REQUIRE(run_wsrsim("replay --events " + scratch.path("a.csv") + ' ' + trace).exit_code == 0);
+    const std::string model = read_file(scratch.path("a.csv"));
+    const std::string a = scratch.path("a.csv");
+    const std::string b = scratch.write("b.csv", model);
+    CHECK(run_wsrsim("compare " + a + ' ' + b).exit_code == 0);
+
+    scratch.write("b.csv", model.substr(0, model.find(",WSAEINVAL,")) + ",WSAENOBUFS,,,,," + trace + '\n');
+    const Run differ = run_wsrsim("compare " + a + ' ' + b);
+    CHECK(differ.exit_code == 1);
+    CHECK(differ.out.find("line 3: acquire s 0 20000\n  " + a + ": WSAEINVAL\n  " + b + ": WSAENOBUFS") != std::string::npos);
+    CHECK(differ.out.find("3 requests compared, 1 differ") != std::string::npos);
+
+    const Run bad = run_wsrsim("compare " + a + ' ' + scratch.write("bad.csv", "time,line\n"), true);
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.out.find(scratch.path("bad.csv") + ":1:") != std::string::npos);
+    CHECK(run_wsrsim("compare " + a).exit_code == 2);
+}

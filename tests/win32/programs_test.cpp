@@ -72,7 +72,7 @@ TEST_CASE("overlapped requests, persistent reservations and errors leave a trace
               "# wsrsim trace 1",
               "# recorded by libwsrsim-win32",
               "seed 1",
-              "policy wildcard=random ephemeral=sequential latency=1000",
+              "policy wildcard=clustered ephemeral=sequential latency=1000",
               "process 1000 elevated name=recorded",
               "socket 1000 s1 tcp",
               "acquire s1 6000 10 async as w1 => pending",

@@ -55,7 +55,7 @@ TEST_CASE("names, variables, async requests and the clock") {
           "# wsrsim trace 1\n"
           "# recorded by libwsrsim-win32\n"
           "seed 3\n"
-          "policy wildcard=random ephemeral=sequential latency=500\n"
+          "policy wildcard=clustered ephemeral=sequential latency=500\n"
           "process 1000 elevated name=app\n"
           "socket 1000 s1 udp\n"
           "socket 1000 s2 tcp v6 nonoverlapped\n"

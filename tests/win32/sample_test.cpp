@@ -99,7 +99,7 @@ TEST_CASE("WSRSIM_RECORD writes the run as a trace, outcomes as expectations") {
               "# wsrsim trace 1",
               "# recorded by libwsrsim-win32",
               "seed 7",
-              "policy wildcard=random ephemeral=sequential latency=0",
+              "policy wildcard=clustered ephemeral=sequential latency=0",
               "process 1000 name=acquire_port_reservation",
               "socket 1000 s1 udp",
               "acquire s1 5000 20 as t1 => ok start=5000 count=20 token=" + std::to_string(token),
