@@ -12,7 +12,9 @@
 #include "input_file.hpp"
 #include "progress_bar.hpp"
 #include "report.hpp"
+#include "wsrsim/divergence.hpp"
 #include "wsrsim/host_state_file.hpp"
+#include "wsrsim/linux_backend.hpp"
 
 namespace wsrsim::cli {
 namespace {
@@ -39,6 +41,10 @@ options:
                       excludedportrange` / `show dynamicport` output describes:
                       `*` rows become persistent reservations, the others
                       runtime reservations of pid 4 "System"
+  --backend linux     also serve every request on real Linux sockets (127.0.0.1)
+                      and report where their outcomes differ from the model's;
+                      the model's outcomes still decide the expectations. Not
+                      with --host or --state: it starts from an empty host
   --state FILE        a saved host: its persistent reservations, dynamic ranges
                       and generators are loaded before each trace (they win over
                       `seed` lines and --seed) and saved after it, atomically; a
@@ -106,6 +112,52 @@ std::optional<SavedHost> load_saved_host(std::string_view path) {
     return saved;
 }
 
+// `--backend linux`: each request served by the model and by real sockets in
+// lockstep. The model's outcomes drive the replay; the Linux backend's differences
+// are collected, each attributed to its trace line as the replay records events.
+class LinuxLockstep final : public trace::EventSink {
+public:
+    LinuxLockstep(trace::ModelHost& model, trace::EventSink* events) : model_(model), events_(events) {}
+
+    trace::BackendFactory factory() {
+        return [this](const HostConfig& config) -> Backend& {
+            Backend& reference = model_.start(config);
+            linux_.emplace(config);
+            return both_.emplace(reference, *linux_);
+        };
+    }
+
+    void record(const trace::ReplayEvent& event) override {
+        if (events_) events_->record(event);
+        if (both_) both_->attribute_to_line(event.line);
+    }
+
+    // Differences of code in detail; ports and places (ephemeral ports, wildcard
+    // blocks) legitimately differ between hosts, so those are only counted.
+    void print(std::ostream& out) const {
+        if (!both_) return;
+        out << "\ndivergence from the Linux backend: " << both_->divergent() << " of " << both_->requests()
+            << " requests differ, " << both_->divergent_codes() << " of them in the code\n";
+        std::size_t shown = 0;
+        for (const Divergence& divergence : both_->divergences()) {
+            if (!divergence.codes_differ()) continue;
+            if (++shown > max_shown) {
+                out << "  ... (" << both_->divergent_codes() - max_shown << " more)\n";
+                break;
+            }
+            out << "  line " << divergence.line << ": model " << trace::describe(divergence.reference)
+                << ", linux " << trace::describe(divergence.subject) << '\n';
+        }
+    }
+
+private:
+    static constexpr std::size_t max_shown = 50;
+    trace::ModelHost& model_;
+    trace::EventSink* events_;
+    std::optional<LinuxBackend> linux_;
+    std::optional<Lockstep> both_;  // refers to linux_: declared after it
+};
+
 struct Tally {
     std::uint64_t clean = 0;
     std::uint64_t unmet = 0;
@@ -123,7 +175,7 @@ struct Tally {
 int replay_command(int argc, char** argv) {
     const Arguments args = Arguments::parse(
         argc, argv, 2,
-        {{"json"}, {"events", true}, {"progress"}, {"no-progress"}, {"seed", true}, {"policy", true}, {"host", true}, {"state", true}});
+        {{"json"}, {"events", true}, {"progress"}, {"no-progress"}, {"seed", true}, {"policy", true}, {"host", true}, {"state", true}, {"backend", true}});
     if (!args.error().empty()) return usage_error("replay", args.error());
     if (args.has("help")) {
         std::cout << usage;
@@ -138,6 +190,16 @@ int replay_command(int argc, char** argv) {
     }
     if (const auto policy = args.value("policy"))
         if (const auto problem = read_policies(*policy, options.policies)) return usage_error("replay", *problem);
+
+    bool on_linux = false;
+    if (const auto backend = args.value("backend")) {
+        if (*backend != "linux" && *backend != "model")
+            return usage_error("replay", "--backend is model or linux, not '" + std::string(*backend) + "'");
+        on_linux = *backend == "linux";
+        if (on_linux && (args.value("host") || args.value("state")))
+            return usage_error("replay", "--backend linux starts from an empty host: drop --host and --state");
+        if (on_linux) raise_descriptor_limit();
+    }
 
     std::optional<HostImport> import;
     if (const auto host = args.value("host")) {
@@ -200,7 +262,11 @@ int replay_command(int argc, char** argv) {
         })
                                       : trace::ModelHost::Preparation{});
         if (saved && saved->snapshot) model.start_from(*saved->snapshot);
-        const trace::ReplaySummary summary = trace::replay(*in, model.factory(), options);
+        std::optional<LinuxLockstep> lockstep;
+        trace::ReplayOptions run_options = options;
+        if (on_linux) run_options.events = &lockstep.emplace(model, options.events);
+        const trace::ReplaySummary summary =
+            trace::replay(*in, lockstep ? lockstep->factory() : model.factory(), run_options);
         bar.reset();
         if (summary.error) std::cerr << trace::describe(*summary.error) << '\n';
         if (summary.read_failed) std::cerr << "wsrsim replay: reading " << options.file << " failed\n";
@@ -208,6 +274,7 @@ int replay_command(int argc, char** argv) {
         const TraceReport report{summary, model.host()};
         if (json_output) write_summary(json, report);
         else print_summary(std::cout, report);
+        if (lockstep) lockstep->print(json_output ? std::cerr : std::cout);
         if (saved && model.host()) saved->snapshot = model.host()->lasting_state();
         exit_code = std::max(exit_code, summary.exit_code());
         tally.add(summary.exit_code());

@@ -305,3 +305,19 @@ TEST_CASE("compare: 0 when two event logs agree, 1 with the differences listed, 
     CHECK(bad.out.find(scratch.path("bad.csv") + ":1:") != std::string::npos);
     CHECK(run_wsrsim("compare " + a).exit_code == 2);
 }
+
+TEST_CASE("replay --backend linux reports where real sockets answer differently, with the model's expectations") {
+    const std::string race = environment("WSRSIM_TRACES") + "/overlapped_race.trace";
+    const Run run = run_wsrsim("replay --no-progress --backend linux " + quoted(race));
+    CHECK(run.exit_code == 0);  // expectations are the model's, and the model meets them
+    CHECK(run.out.find("divergence from the Linux backend: ") != std::string::npos);
+    // Linux decides overlapped requests at issue: the race goes the other way.
+    CHECK(run.out.find("model WSAEADDRINUSE, linux ok start=9000 count=1") != std::string::npos);
+}
+
+TEST_CASE("replay --backend refuses unknown backends and a linux run from an imported or saved host") {
+    const std::string sample = quoted(environment("WSRSIM_TRACES") + "/microsoft_sample.trace");
+    CHECK(run_wsrsim("replay --backend windows " + sample).exit_code == 2);
+    CHECK(run_wsrsim("replay --backend linux --host table.txt " + sample).exit_code == 2);
+    CHECK(run_wsrsim("replay --backend linux --state saved.host " + sample).exit_code == 2);
+}
