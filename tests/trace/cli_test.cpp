@@ -321,3 +321,17 @@ TEST_CASE("replay --backend refuses unknown backends and a linux run from an imp
     CHECK(run_wsrsim("replay --backend linux --host table.txt " + sample).exit_code == 2);
     CHECK(run_wsrsim("replay --backend linux --state saved.host " + sample).exit_code == 2);
 }
+
+TEST_CASE("stats reads the host a replay leaves, from the final tables of its summary") {
+    const Scratch scratch;
+    const std::string trace = scratch.write(
+        "boot.trace", "process 4 name=vmms\nsocket 4 s tcp\npolicy wildcard=first-fit\n"
+                      "acquire s 0 100\nacquire s 0 100\nacquire s 0 100\n");
+    const Run replayed = run_wsrsim("replay --no-progress " + trace);
+    REQUIRE(replayed.exit_code == 0);
+    const std::string host = scratch.write("host.txt", replayed.out);
+    const Run stats = run_wsrsim("stats " + host);
+    CHECK(stats.exit_code == 0);
+    CHECK(stats.out.find("block sizes (ports:blocks): 100:3") != std::string::npos);
+    CHECK(stats.out.find("runs: 1, mean length 3.00") != std::string::npos);
+}
