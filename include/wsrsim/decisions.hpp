@@ -96,6 +96,15 @@ inline constexpr std::uint64_t clustered_continue_percent = 68;
 // §9: at reboot, overlapped requests still pending and the records of completed
 // ones are gone with their processes.
 
+// HostLimits (not Windows rules: caps a user sets). A socket past the cap is what
+// Windows answers for too many open sockets; a runtime block past the cap is
+// exhaustion, as a full range is; a process or administered block past the cap
+// is the system running out of resources.
+inline constexpr Error socket_cap = Error::wsaemfile;
+inline constexpr Error runtime_reservation_cap = Error::wsaenobufs;
+inline constexpr Error administered_reservation_cap = Error::no_system_resources;
+inline constexpr Error process_cap = Error::no_system_resources;
+
 // ---- Choices of the Windows API layer (sim/win32) ----------------------------
 
 // §2 row 3: a null lpvOutBuffer with a non-zero cbOutBuffer is faulted like a null

@@ -15,6 +15,7 @@ enum class Error : std::uint32_t {
     sharing_violation = 32,     // ERROR_SHARING_VIOLATION
     invalid_parameter = 87,     // ERROR_INVALID_PARAMETER
     already_exists = 183,       // ERROR_ALREADY_EXISTS
+    no_system_resources = 1450, // ERROR_NO_SYSTEM_RESOURCES
     operation_aborted = 995,    // WSA_OPERATION_ABORTED
     io_incomplete = 996,        // WSA_IO_INCOMPLETE
     io_pending = 997,           // WSA_IO_PENDING
@@ -23,6 +24,7 @@ enum class Error : std::uint32_t {
     wsaeacces = 10013,
     wsaefault = 10014,
     wsaeinval = 10022,
+    wsaemfile = 10024,
     wsaeinprogress = 10036,
     wsaenotsock = 10038,
     wsaeopnotsupp = 10045,

@@ -3,6 +3,7 @@
 // everything a host knows lives in its object.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,9 +40,19 @@ enum class ReservationKind : std::uint8_t {
 
 inline bool is_administered(ReservationKind kind) { return kind != ReservationKind::runtime; }
 
+// Caps on what a host holds at once (issue 7: bounded memory on hostile traces).
+// A request that would pass one fails with the code decisions.hpp names.
+struct HostLimits {
+    std::size_t processes = SIZE_MAX;
+    std::size_t sockets = SIZE_MAX;
+    std::size_t reservations = SIZE_MAX;  // runtime and administered, both transports
+    friend bool operator==(const HostLimits&, const HostLimits&) = default;
+};
+
 struct HostConfig {
     std::uint64_t seed = 1;
     Policies policies{};
+    HostLimits limits{};
 };
 
 struct ReservationView {

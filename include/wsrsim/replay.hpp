@@ -75,6 +75,8 @@ struct ReplayOptions {
     std::string file = "<trace>";
     std::optional<std::uint64_t> seed;  // overrides the trace's `seed`
     PolicySettings policies;            // override the same fields of every `policy` line
+    HostLimits limits;                  // caps on the host's processes, sockets, reservations
+    std::size_t longest_line = LineReader::default_longest_line;
     EventSink* events = nullptr;
     ProgressSink* progress = nullptr;
     // Unmet expectations and failed wildcard requests beyond this many are counted

@@ -72,17 +72,18 @@ std::string describe(const TraceError& error);
 // Splits a stream into lines (LF or CRLF; the last may lack its newline).
 class LineReader {
 public:
-    // A line longer than this is reported rather than buffered, so binary junk
-    // without newlines cannot make the reader grow.
-    static constexpr std::size_t longest_line = 64 * 1024;
+    // A line longer than the limit is reported rather than buffered, so binary
+    // junk without newlines cannot make the reader grow.
+    static constexpr std::size_t default_longest_line = 64 * 1024;
 
     struct Line {
         std::string_view text;  // without its line end; valid until the next call
         std::uint64_t number;   // from 1
-        bool too_long;          // text holds only the first longest_line bytes
+        bool too_long;          // text holds only the first longest_line() bytes
     };
 
-    explicit LineReader(std::istream& in);
+    explicit LineReader(std::istream& in, std::size_t longest_line = default_longest_line);
+    std::size_t longest_line() const { return longest_line_; }
     std::optional<Line> next();
     std::uint64_t bytes_read() const { return consumed_; }
     bool read_failed() const { return failed_; }
@@ -91,6 +92,7 @@ private:
     bool refill();
 
     std::istream& in_;
+    std::size_t longest_line_;
     std::vector<char> buffer_;
     std::size_t begin_ = 0;
     std::size_t end_ = 0;

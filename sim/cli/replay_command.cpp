@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -41,6 +42,9 @@ options:
                       excludedportrange` / `show dynamicport` output describes:
                       `*` rows become persistent reservations, the others
                       runtime reservations of pid 4 "System"
+  --limits CAPS       e.g. sockets=100000,reservations=5000,processes=64,line=4096:
+                      caps on what the host holds at once (refused with the codes
+                      of decisions.hpp) and on a trace line's bytes (a trace error)
   --backend linux     also serve every request on real Linux sockets (127.0.0.1)
                       and report where their outcomes differ from the model's;
                       the model's outcomes still decide the expectations. Not
@@ -86,6 +90,31 @@ std::optional<std::uint64_t> size_of(std::string_view path) {
     const auto size = std::filesystem::file_size(std::filesystem::path(path), error);
     if (error) return std::nullopt;
     return size;
+}
+
+// "sockets=N,reservations=N,processes=N,line=N", any of them, commas or blanks between.
+std::optional<std::string> read_limits(std::string_view text, trace::ReplayOptions& options) {
+    const std::pair<std::string_view, std::size_t*> caps[] = {
+        {"sockets", &options.limits.sockets},
+        {"reservations", &options.limits.reservations},
+        {"processes", &options.limits.processes},
+        {"line", &options.longest_line},
+    };
+    while (!text.empty()) {
+        const std::size_t end = text.find_first_of(", \t");
+        const std::string_view word = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+        if (word.empty()) continue;
+        const std::size_t equals = word.find('=');
+        const auto cap = std::find_if(std::begin(caps), std::end(caps),
+                                      [&](const auto& known) { return known.first == word.substr(0, equals); });
+        const auto value = equals == std::string_view::npos ? std::nullopt : parse_count(word.substr(equals + 1));
+        if (cap == std::end(caps) || !value || *value == 0)
+            return "--limits takes sockets=, reservations=, processes= and line= with a number above 0, not '" +
+                   std::string(word) + "'";
+        *cap->second = static_cast<std::size_t>(*value);
+    }
+    return std::nullopt;
 }
 
 struct SavedHost {
@@ -175,7 +204,7 @@ struct Tally {
 int replay_command(int argc, char** argv) {
     const Arguments args = Arguments::parse(
         argc, argv, 2,
-        {{"json"}, {"events", true}, {"progress"}, {"no-progress"}, {"seed", true}, {"policy", true}, {"host", true}, {"state", true}, {"backend", true}});
+        {{"json"}, {"events", true}, {"progress"}, {"no-progress"}, {"seed", true}, {"policy", true}, {"host", true}, {"state", true}, {"backend", true}, {"limits", true}});
     if (!args.error().empty()) return usage_error("replay", args.error());
     if (args.has("help")) {
         std::cout << usage;
@@ -200,6 +229,9 @@ int replay_command(int argc, char** argv) {
             return usage_error("replay", "--backend linux starts from an empty host: drop --host and --state");
         if (on_linux) raise_descriptor_limit();
     }
+
+    if (const auto limits = args.value("limits"))
+        if (const auto problem = read_limits(*limits, options)) return usage_error("replay", *problem);
 
     std::optional<HostImport> import;
     if (const auto host = args.value("host")) {

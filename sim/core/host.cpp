@@ -20,6 +20,7 @@ public:
     explicit HostState(const HostConfig& config)
         : seed(config.seed),
           policies(config.policies),
+          limits(config.limits),
           tokens(config.seed),
           rng(config.seed),
           tcp(DynamicRange{}),
@@ -67,6 +68,8 @@ public:
         return *r;
     }
 
+    bool at_reservation_cap() const { return reservations_by_token.size() >= limits.reservations; }
+
     void destroy_reservation(Reservation& r) {
         space(r.transport).remove(r);
         reservations_by_token.erase(r);
@@ -89,6 +92,7 @@ public:
             if (!start) return failure(decision::wildcard_exhausted);
             block.start = *start;
         }
+        if (at_reservation_cap()) return failure(decision::runtime_reservation_cap);
         Reservation& r = make_reservation(transport, block, ReservationKind::runtime);
         r.owner = socket.process->pid;
         r.acquirer = &socket;
@@ -289,6 +293,7 @@ public:
 
     std::uint64_t seed;
     Policies policies;
+    HostLimits limits;
     Nanos now = 0;
     TokenSource tokens;
     Rng rng;
@@ -350,6 +355,7 @@ Error Host::advance_to(Nanos time) {
 Error Host::create_process(Pid pid, bool elevated, std::string_view name) {
     if (pid == 0) return Error::invalid_parameter;
     if (state_->find_process(pid)) return Error::already_exists;
+    if (state_->processes.size() >= state_->limits.processes) return decision::process_cap;
     Process* process = state_->process_pool.create();
     process->pid = pid;
     process->elevated = elevated;
@@ -368,6 +374,7 @@ Error Host::exit_process(Pid pid) {
 Outcome Host::open_socket(Pid pid, SocketKind kind, SocketOptions options) {
     Process* process = state_->find_process(pid);
     if (!process) return failure(Error::invalid_parameter);
+    if (state_->sockets.size() >= state_->limits.sockets) return failure(decision::socket_cap);
     Socket* socket = state_->socket_pool.create();
     socket->handle = state_->last_handle += 4;  // like Windows handles: multiples of 4
     socket->process = process;
@@ -439,6 +446,7 @@ Outcome Host::create_persistent(Pid caller, Transport transport, PortBlock block
     if (!block.is_valid() || store == ReservationKind::runtime)
         return failure(Error::invalid_parameter);
     if (!state_->space(transport).is_free(block)) return failure(Error::sharing_violation);
+    if (state_->at_reservation_cap()) return failure(decision::administered_reservation_cap);
     const Reservation& r = state_->make_reservation(transport, block, store);
     return Outcome{.block = r.block, .token = r.token};
 }

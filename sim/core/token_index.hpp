@@ -29,6 +29,7 @@ public:
     }
 
     void erase(Reservation& reservation) { set_.erase(set_.iterator_to(reservation)); }
+    std::size_t size() const { return set_.size(); }
 
     template <class Dispose>
     void clear_and_dispose(Dispose dispose) { set_.clear_and_dispose(dispose); }

@@ -6,7 +6,7 @@ namespace wsrsim::trace {
 namespace {
 
 // Bytes read from the stream at a time; the buffer also keeps room for one
-// partial line of up to longest_line bytes carried over from the last read.
+// partial line of up to longest_line_ bytes carried over from the last read.
 constexpr std::size_t chunk_bytes = 256 * 1024;
 
 std::string_view without_carriage_return(std::string_view text) {
@@ -16,7 +16,8 @@ std::string_view without_carriage_return(std::string_view text) {
 
 }  // namespace
 
-LineReader::LineReader(std::istream& in) : in_(in), buffer_(chunk_bytes + longest_line) {}
+LineReader::LineReader(std::istream& in, std::size_t longest_line)
+    : in_(in), longest_line_(longest_line), buffer_(chunk_bytes + longest_line) {}
 
 bool LineReader::refill() {
     if (begin_ > 0) {
@@ -44,17 +45,17 @@ std::optional<LineReader::Line> LineReader::next() {
                 skipping_ = false;
                 continue;
             }
-            if (length > longest_line) return Line{{first, longest_line}, ++number_, true};
+            if (length > longest_line_) return Line{{first, longest_line_}, ++number_, true};
             return Line{without_carriage_return({first, length}), ++number_, false};
         }
         if (skipping_) {
             consumed_ += available;
             begin_ = end_;
-        } else if (available >= longest_line) {
+        } else if (available >= longest_line_) {
             skipping_ = true;
-            begin_ += longest_line;
-            consumed_ += longest_line;
-            return Line{{first, longest_line}, ++number_, true};
+            begin_ += longest_line_;
+            consumed_ += longest_line_;
+            return Line{{first, longest_line_}, ++number_, true};
         }
         if (at_end_ || !refill()) {
             if (skipping_ || begin_ == end_) return std::nullopt;

@@ -56,7 +56,8 @@ ReplayEngine::ReplayEngine(BackendFactory make_backend, const ReplayOptions& opt
 void ReplayEngine::start() {
     if (backend_) return;
     const HostConfig config{.seed = options_.seed.value_or(trace_seed_),
-                            .policies = options_.policies.applied_to(trace_policies_)};
+                            .policies = options_.policies.applied_to(trace_policies_),
+                            .limits = options_.limits};
     backend_ = &make_backend_(config);
     model_ = backend_->model();
     summary_.has_peaks = model_ != nullptr;
@@ -222,7 +223,7 @@ ReplaySummary& ReplayEngine::finish() {
 
 ReplaySummary replay(std::istream& trace, const BackendFactory& make_backend,
                      const ReplayOptions& options) {
-    LineReader reader(trace);
+    LineReader reader(trace, options.longest_line);
     TraceParser parser(options.file);
     ReplayEngine engine(make_backend, options);
     ReplaySummary& summary = engine.summary();
@@ -230,8 +231,9 @@ ReplaySummary replay(std::istream& trace, const BackendFactory& make_backend,
     while (const auto next = reader.next()) {
         summary.lines = next->number;
         if (next->too_long) {
-            summary.error = TraceError{options.file, next->number, LineReader::longest_line + 1,
-                                       "line longer than " + std::to_string(LineReader::longest_line) +
+            summary.error = TraceError{options.file, next->number,
+                                       static_cast<std::uint32_t>(options.longest_line + 1),
+                                       "line longer than " + std::to_string(options.longest_line) +
                                            " bytes: not a trace?"};
             break;
         }

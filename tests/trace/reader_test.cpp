@@ -221,7 +221,7 @@ TEST_CASE("bad input: binary junk is a trace error with the bytes escaped") {
 }
 
 TEST_CASE("bad input: a line too long to be a trace line") {
-    const std::string long_line(LineReader::longest_line + 10, 'a');
+    const std::string long_line(LineReader::default_longest_line + 10, 'a');
     const auto replayed = replay_text("process 1\n" + long_line + "\nprocess 2\n");
     REQUIRE(replayed.summary.error);
     CHECK(replayed.summary.error->line == 2);
@@ -229,7 +229,7 @@ TEST_CASE("bad input: a line too long to be a trace line") {
 }
 
 TEST_CASE("the line reader keeps line numbers across long lines, CRLF and a missing newline") {
-    std::istringstream in("a\r\n" + std::string(LineReader::longest_line + 5, 'x') + "\nb\nc");
+    std::istringstream in("a\r\n" + std::string(LineReader::default_longest_line + 5, 'x') + "\nb\nc");
     LineReader reader(in);
     CHECK(reader.next()->text == "a");
     const auto long_line = reader.next();
