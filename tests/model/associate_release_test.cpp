@@ -14,29 +14,49 @@ constexpr Token never_issued = 0x1234'5678'9abc'def0;
 
 // ==== SIO_ASSOCIATE_PORT_RESERVATION ====
 
-TEST_CASE("associate on a handle that is not an open socket is WSAENOTSOCK") {
-    World w;
-    const SocketHandle s = w.open();
-    const Token token = w.acquired(s, sample_block).token;
-    CHECK_REFUSED(w, Error::wsaenotsock, w.host.associate(0x7777, token));
-    const SocketHandle closed = w.open();
-    REQUIRE(w.host.close_socket(closed) == Error::ok);
-    CHECK_REFUSED(w, Error::wsaenotsock, w.host.associate(closed, token));
+namespace {
+
+// ASSOCIATE and RELEASE share ACQUIRE's rows 1-2 (SPEC §3, §4: "as ACQUIRE rows 1-3").
+struct TokenIoctl {
+    const char* name;
+    Outcome (Host::*call)(SocketHandle, Token, IoMode);
+};
+constexpr TokenIoctl token_ioctls[] = {{"associate", &Host::associate}, {"release", &Host::release}};
+
+}  // namespace
+
+TEST_CASE("associate and release on a handle that is not an open socket are WSAENOTSOCK") {
+    for (const TokenIoctl& ioctl : token_ioctls) {
+        CAPTURE(ioctl.name);
+        World w;
+        const SocketHandle s = w.open();
+        const Token token = w.acquired(s, sample_block).token;
+        CHECK_REFUSED(w, Error::wsaenotsock, (w.host.*ioctl.call)(0x7777, token, IoMode::sync));
+        const SocketHandle closed = w.open();
+        REQUIRE(w.host.close_socket(closed) == Error::ok);
+        CHECK_REFUSED(w, Error::wsaenotsock, (w.host.*ioctl.call)(closed, token, IoMode::sync));
+    }
 }
 
-TEST_CASE("associate on a raw socket of the owning process is WSAEOPNOTSUPP") {
-    World w;
-    const Token token = w.acquired(w.open(), sample_block).token;
-    const SocketHandle raw = w.open(app, SocketKind::other);
-    CHECK_REFUSED(w, Error::wsaeopnotsupp, w.host.associate(raw, token));
+TEST_CASE("associate and release on a raw socket of the owning process are WSAEOPNOTSUPP") {
+    for (const TokenIoctl& ioctl : token_ioctls) {
+        CAPTURE(ioctl.name);
+        World w;
+        const Token token = w.acquired(w.open(), sample_block).token;
+        const SocketHandle raw = w.open(app, SocketKind::other);
+        CHECK_REFUSED(w, Error::wsaeopnotsupp, (w.host.*ioctl.call)(raw, token, IoMode::sync));
+    }
 }
 
-TEST_CASE("associate with token 0 is WSAENOTSOCK on a closed raw socket and WSAEOPNOTSUPP on an open one") {
-    World w;
-    const SocketHandle raw = w.open(app, SocketKind::other);
-    CHECK_REFUSED(w, Error::wsaeopnotsupp, w.host.associate(raw, invalid_token));
-    REQUIRE(w.host.close_socket(raw) == Error::ok);
-    CHECK_REFUSED(w, Error::wsaenotsock, w.host.associate(raw, invalid_token));
+TEST_CASE("associate and release of token 0 are WSAENOTSOCK on a closed raw socket and WSAEOPNOTSUPP on an open one") {
+    for (const TokenIoctl& ioctl : token_ioctls) {
+        CAPTURE(ioctl.name);
+        World w;
+        const SocketHandle raw = w.open(app, SocketKind::other);
+        CHECK_REFUSED(w, Error::wsaeopnotsupp, (w.host.*ioctl.call)(raw, invalid_token, IoMode::sync));
+        REQUIRE(w.host.close_socket(raw) == Error::ok);
+        CHECK_REFUSED(w, Error::wsaenotsock, (w.host.*ioctl.call)(raw, invalid_token, IoMode::sync));
+    }
 }
 
 TEST_CASE("associate with token 0 or a token never issued is WSAEINVAL") {
@@ -159,31 +179,6 @@ TEST_CASE("an elevated process associates its sockets with a persistent or activ
 }
 
 // ==== SIO_RELEASE_PORT_RESERVATION ====
-
-TEST_CASE("release on a handle that is not an open socket is WSAENOTSOCK") {
-    World w;
-    const SocketHandle s = w.open();
-    const Token token = w.acquired(s, sample_block).token;
-    CHECK_REFUSED(w, Error::wsaenotsock, w.host.release(0x7777, token));
-    const SocketHandle closed = w.open();
-    REQUIRE(w.host.close_socket(closed) == Error::ok);
-    CHECK_REFUSED(w, Error::wsaenotsock, w.host.release(closed, token));
-}
-
-TEST_CASE("release on a raw socket of the owning process is WSAEOPNOTSUPP") {
-    World w;
-    const Token token = w.acquired(w.open(), sample_block).token;
-    const SocketHandle raw = w.open(app, SocketKind::other);
-    CHECK_REFUSED(w, Error::wsaeopnotsupp, w.host.release(raw, token));
-}
-
-TEST_CASE("release of token 0 is WSAENOTSOCK on a closed raw socket and WSAEOPNOTSUPP on an open one") {
-    World w;
-    const SocketHandle raw = w.open(app, SocketKind::other);
-    CHECK_REFUSED(w, Error::wsaeopnotsupp, w.host.release(raw, invalid_token));
-    REQUIRE(w.host.close_socket(raw) == Error::ok);
-    CHECK_REFUSED(w, Error::wsaenotsock, w.host.release(raw, invalid_token));
-}
 
 TEST_CASE("release of token 0, a token never issued or a released token is WSAEINVAL") {
     World w;
