@@ -337,6 +337,9 @@ bool TraceParser::parse_request(Scanner& words, const text::Word& command_word, 
     }
     case Command::policy: {
         if (words.done()) return words.fail_here("nothing to set (usage: " + std::string(spec->usage) + ")");
+        // Set first: a margin note below ends the line early, and the line must not
+        // keep the previous line's request (a fuzz-found crash).
+        line.request = req::SetPolicies{};
         for (bool first_setting = true; !words.done(); first_setting = false) {
             const text::Word& word = words.take();
             if (auto problem = read_policy_setting(word.text, line.policy)) {
@@ -344,7 +347,6 @@ bool TraceParser::parse_request(Scanner& words, const text::Word& command_word, 
                 return words.fail(word.column, std::move(*problem));
             }
         }
-        line.request = req::SetPolicies{};
         break;
     }
     case Command::dynamic: {

@@ -2,6 +2,9 @@
 // the summary and the events.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <streambuf>
 #include <vector>
 
@@ -307,4 +310,21 @@ TEST_CASE("progress is reported while reading and once at the end") {
     REQUIRE(log.updates.size() >= 3);
     CHECK(log.updates.back().lines == 40'001);
     CHECK(log.updates.back().bytes == text.size());
+}
+
+// Inputs the fuzzers crashed the replay with (tests/fuzz): each must now replay to
+// an end, whatever its outcome.
+TEST_CASE("fuzz-found crash inputs replay without crashing") {
+    const char* folder = std::getenv("WSRSIM_REGRESSIONS");
+    REQUIRE_MESSAGE(folder, "WSRSIM_REGRESSIONS is not set: run the tests through meson");
+    std::size_t replayed = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+        CAPTURE(entry.path().string());
+        std::ifstream file(entry.path(), std::ios::binary);
+        ModelHost model;
+        const ReplaySummary summary = replay(file, model.factory(), ReplayOptions{});
+        CHECK(summary.lines > 0);
+        ++replayed;
+    }
+    CHECK(replayed >= 1);
 }
