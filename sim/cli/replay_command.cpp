@@ -58,16 +58,23 @@ exit status: 0 every expectation met, 1 some unmet, 2 bad input (a trace
 error, an unreadable file, a bad option)
 )";
 
-// "wildcard=first-fit,latency=10" or the same separated by blanks.
-std::optional<std::string> read_policies(std::string_view text, trace::PolicySettings& settings) {
+// Calls read(word) for each word of "a=1,b=2" (commas or blanks between) and
+// stops at the first problem it reports.
+template <class Read>
+std::optional<std::string> read_settings(std::string_view text, Read read) {
     while (!text.empty()) {
         const std::size_t end = text.find_first_of(", \t");
         const std::string_view word = text.substr(0, end);
-        if (!word.empty())
-            if (auto problem = trace::read_policy_setting(word, settings)) return problem;
         text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+        if (!word.empty())
+            if (auto problem = read(word)) return problem;
     }
     return std::nullopt;
+}
+
+// "wildcard=first-fit,latency=10" or the same separated by blanks.
+std::optional<std::string> read_policies(std::string_view text, trace::PolicySettings& settings) {
+    return read_settings(text, [&](std::string_view word) { return trace::read_policy_setting(word, settings); });
 }
 
 std::optional<HostImport> load_import(std::string_view path) {
@@ -100,11 +107,7 @@ std::optional<std::string> read_limits(std::string_view text, trace::ReplayOptio
         {"processes", &options.limits.processes},
         {"line", &options.longest_line},
     };
-    while (!text.empty()) {
-        const std::size_t end = text.find_first_of(", \t");
-        const std::string_view word = text.substr(0, end);
-        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-        if (word.empty()) continue;
+    return read_settings(text, [&](std::string_view word) -> std::optional<std::string> {
         const std::size_t equals = word.find('=');
         const auto cap = std::find_if(std::begin(caps), std::end(caps),
                                       [&](const auto& known) { return known.first == word.substr(0, equals); });
@@ -113,8 +116,8 @@ std::optional<std::string> read_limits(std::string_view text, trace::ReplayOptio
             return "--limits takes sockets=, reservations=, processes= and line= with a number above 0, not '" +
                    std::string(word) + "'";
         *cap->second = static_cast<std::size_t>(*value);
-    }
-    return std::nullopt;
+        return std::nullopt;
+    });
 }
 
 struct SavedHost {
