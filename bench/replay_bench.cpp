@@ -80,8 +80,34 @@ void replay_on_model(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(requests));
 }
 
+// The engine alone: lines parsed beforehand, then served and checked.
+void serve_only(benchmark::State& state) {
+    const std::string& text = churn_trace(state.range(0) != 0);
+    std::vector<TraceLine> lines;
+    {
+        TraceParser parser;
+        std::size_t begin = 0;
+        for (std::size_t end; (end = text.find('\n', begin)) != std::string::npos; begin = end + 1) {
+            lines.emplace_back();
+            if (parser.parse(std::string_view(text).substr(begin, end - begin), lines.size(), lines.back())) {
+                state.SkipWithError("the churn trace did not parse");
+                return;
+            }
+        }
+    }
+    std::uint64_t requests = 0;
+    for (auto _ : state) {
+        ModelHost model;
+        ReplayEngine engine(model.factory(), ReplayOptions{});
+        for (TraceLine& line : lines) engine.run(line);
+        requests += engine.finish().requests;
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(requests));
+}
+
 }  // namespace
 
 // Argument: 0 = bare requests, 1 = every request with its expectation.
 BENCHMARK(parse_only)->Name("trace/parse_only/churn")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(serve_only)->Name("trace/serve_only/churn/model")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(replay_on_model)->Name("trace/replay/churn/model")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);

@@ -163,6 +163,9 @@ public:
     std::optional<SocketView> socket(SocketHandle socket) const;
     std::optional<ProcessView> process(Pid pid) const;
     PortSpaceCounts counts(Transport transport) const;
+    // The highest each count has been since the host was made (restored state
+    // included): kept as the state changes, so a replay need not sample.
+    PortSpaceCounts peak_counts(Transport transport) const;
 
     // The lasting part (wsrsim/host_state.hpp). restore() is booting with a saved
     // store: only on a host with no process and no reservation, persistent tokens

@@ -96,11 +96,7 @@ struct CodeCount {
 };
 
 // The highest value each count reached during the replay.
-struct TransportPeak {
-    std::size_t reservations = 0;
-    std::size_t reserved_ports = 0;
-    std::size_t bound_sockets = 0;
-};
+using TransportPeak = PortSpaceCounts;
 
 struct ReplaySummary {
     std::string file;
@@ -151,7 +147,6 @@ private:
     };
 
     void start();
-    void update_peaks();
     const Outcome& issue(const Request& request, const TraceLine& line, std::string_view text);
     void record(std::size_t kind, const TraceLine& line, std::string_view text, const Outcome& outcome);
     const Outcome& serve(TraceLine& line);

@@ -514,6 +514,7 @@ std::optional<ProcessView> Host::process(Pid pid) const {
 }
 
 PortSpaceCounts Host::counts(Transport transport) const { return state_->space(transport).counts(); }
+PortSpaceCounts Host::peak_counts(Transport transport) const { return state_->space(transport).peaks(); }
 
 // ---- the lasting part: saved hosts (wsrsim/host_state.hpp) ----
 

@@ -116,6 +116,8 @@ void PortSpace::add(Reservation& reservation) {
     occupy(reservation.block.start, reservation.block.last());
     counts_.reservations += 1;
     counts_.reserved_ports += reservation.block.count;
+    peaks_.reservations = std::max(peaks_.reservations, counts_.reservations);
+    peaks_.reserved_ports = std::max(peaks_.reserved_ports, counts_.reserved_ports);
 }
 
 void PortSpace::remove(Reservation& reservation) {
@@ -157,6 +159,7 @@ void PortSpace::bind(Socket& socket, Port port) {
     socket.port = port;
     bound_.insert(socket);
     counts_.bound_sockets += 1;
+    peaks_.bound_sockets = std::max(peaks_.bound_sockets, counts_.bound_sockets);
     if (was_free) occupy(port, port);
 }
 

@@ -85,6 +85,8 @@ public:
     Port nth_fitting_start(std::uint64_t k, std::uint32_t length) const;
 
     PortSpaceCounts counts() const { return counts_; }
+    // The highest each count has been, kept as the counts grow.
+    PortSpaceCounts peaks() const { return peaks_; }
 
 private:
     void occupy(std::uint32_t first, std::uint32_t last);
@@ -101,6 +103,7 @@ private:
     LongestRunIndex longest_;
     Pool<FreeRun> run_pool_;
     PortSpaceCounts counts_;
+    PortSpaceCounts peaks_;
 };
 
 }  // namespace wsrsim::core

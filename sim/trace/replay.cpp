@@ -61,18 +61,6 @@ void ReplayEngine::start() {
     backend_ = &make_backend_(config);
     model_ = backend_->model();
     summary_.has_peaks = model_ != nullptr;
-    update_peaks();  // a prepared host may start with reservations
-}
-
-void ReplayEngine::update_peaks() {
-    if (!model_) return;
-    for (Transport transport : all_transports) {
-        const PortSpaceCounts now = model_->counts(transport);
-        TransportPeak& peak = summary_.peaks[static_cast<std::size_t>(transport)];
-        peak.reservations = std::max(peak.reservations, now.reservations);
-        peak.reserved_ports = std::max(peak.reserved_ports, now.reserved_ports);
-        peak.bound_sockets = std::max(peak.bound_sockets, now.bound_sockets);
-    }
 }
 
 Nanos ReplayEngine::now() const { return model_ ? model_->now() : clock_; }
@@ -82,7 +70,6 @@ void ReplayEngine::record(std::size_t kind, const TraceLine& line, std::string_v
     ++summary_.requests;
     ++summary_.requests_by_kind[kind];
     count(summary_.outcomes, outcome.error);
-    update_peaks();
     if (options_.events) options_.events->record(ReplayEvent{now(), line.number, kind, text, outcome});
 }
 
@@ -218,6 +205,10 @@ std::optional<TraceError> ReplayEngine::run(TraceLine& line) {
 
 ReplaySummary& ReplayEngine::finish() {
     start();
+    if (model_) {
+        for (Transport transport : all_transports)
+            summary_.peaks[static_cast<std::size_t>(transport)] = model_->peak_counts(transport);
+    }
     return summary_;
 }
 

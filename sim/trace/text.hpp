@@ -3,6 +3,8 @@
 #pragma once
 
 #include <array>
+#include <bit>
+#include <cstring>
 #include <limits>
 #include <new>
 #include <cstdint>
@@ -26,6 +28,30 @@ inline bool is_blank(char c) { return byte_class(c) == blank_byte; }
 
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// The end of the word starting at `at`: the first blank or '#' from there, or `end`.
+// Eight bytes at a time while eight remain, so a word costs one branch, not one
+// per byte: a byte below '$' (0x24) is a candidate, which the byte table then
+// confirms (control bytes other than blanks belong to words).
+inline const char* word_end(const char* at, const char* const end) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
+    while (std::endian::native == std::endian::little && end - at >= 8) {
+        std::uint64_t bytes;
+        std::memcpy(&bytes, at, 8);
+        // The lowest flagged byte is the first one below '$' (higher flags may be borrows).
+        const std::uint64_t below = (bytes - ones * '$') & ~bytes & high_bits;
+        if (below == 0) {
+            at += 8;
+            continue;
+        }
+        at += std::countr_zero(below) / 8;  // the lowest byte comes first
+        if (byte_class(*at) != 0) return at;
+        ++at;
+    }
+    while (at != end && byte_class(*at) == 0) ++at;
+    return at;
+}
+
 struct Word {
     std::string_view text;
     std::uint32_t column;  // from 1
@@ -48,12 +74,13 @@ public:
             while (at != end && is_blank(*at)) tab |= *at++ == '\t';
             if (at == end || *at == '#') break;
             const char* const start = at;
-            while (at != end && byte_class(*at) == 0) ++at;
+            at = word_end(at, end);
             const auto column = static_cast<std::uint32_t>(start - first + 1);
             if (count == capacity) {
                 overflow_column_ = column;
                 break;
             }
+            if (arrow_ == capacity && at - start >= 2 && start[0] == '=' && start[1] == '>') arrow_ = count;
             ::new (&slots_[count++].word)
                 Word{std::string_view(start, static_cast<std::size_t>(at - start)), column, tab || start - gap >= 2};
         }
@@ -62,6 +89,9 @@ public:
 
     std::size_t size() const { return count_; }
     const Word& operator[](std::size_t i) const { return slots_[i].word; }
+    // The index of the first word beginning with "=>" (an expectation's arrow, or a
+    // misspelt one), size() if none.
+    std::size_t arrow() const { return std::min(arrow_, count_); }
     // The column of the first word past the capacity, 0 if none.
     std::uint32_t overflow_column() const { return overflow_column_; }
 
@@ -74,6 +104,7 @@ private:
     };
     Slot slots_[capacity];
     std::size_t count_ = 0;
+    std::size_t arrow_ = capacity;
     std::uint32_t overflow_column_ = 0;
 };
 
