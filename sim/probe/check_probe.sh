@@ -52,9 +52,17 @@ expect() {  # expect COMMAND OUTCOME: every row of that request kind has that ou
 expect acquire WSAEOPNOTSUPP
 expect associate WSAEOPNOTSUPP
 expect release WSAEOPNOTSUPP
+# The sample's two processes are child processes of the probe: they start, serve
+# their sockets' requests and exit when the probe ends.
+expect process NO_ERROR
+expect socket NO_ERROR
+if grep "process [0-9]* \(did not start\|no longer answers\|did not exit\)" "$scratch/stderr"; then
+  echo "probe under Wine: a child process failed (above)"; failures=1
+fi
 missing=$(grep -c "iphlpapi.dll has no .*PersistentT\?[a-zA-Z]*PortReservation" "$scratch/stderr" || true)
 if [ "$missing" -ne 6 ]; then
   echo "probe under Wine: $missing of the 6 persistent functions reported missing, expected all"; failures=1
 fi
-[ "$failures" -eq 0 ] && echo "probe under Wine: WSAEOPNOTSUPP for the three ioctls, persistent functions missing, as expected"
+[ "$failures" -eq 0 ] &&
+  echo "probe under Wine: two child processes; WSAEOPNOTSUPP for the three ioctls, persistent functions missing, as expected"
 exit "$failures"

@@ -1,6 +1,8 @@
 // wsrsim-probe.exe TRACE [--events FILE.csv]: replays a version-1 trace on the
 // Windows machine it runs on and writes every request's outcome in the CSV form of
 // `wsrsim replay --events`, to compare with the model's (`wsrsim compare`).
+// Each trace process is a copy of the probe run as `wsrsim-probe.exe --serve`
+// (child_process.hpp), a mode for the probe's own use.
 #include <fcntl.h>
 #include <io.h>
 
@@ -15,6 +17,7 @@
 
 int main(int argc, char** argv) {
     using namespace wsrsim;
+    if (argc == 2 && std::string(argv[1]) == "--serve") return probe::serve_parent();
     if (argc != 2 && !(argc == 4 && std::string(argv[2]) == "--events")) {
         std::cerr << "usage: wsrsim-probe.exe TRACE [--events FILE.csv]   (the CSV goes to standard output by default)\n";
         return 2;
@@ -39,7 +42,6 @@ int main(int argc, char** argv) {
     std::optional<probe::WinsockBackend> backend;
     const trace::BackendFactory start = [&](const HostConfig&) -> Backend& {
         backend.emplace();
-        if (!backend->started()) std::cerr << "wsrsim-probe: WSAStartup failed\n";
         for (const std::string_view name : backend->missing_functions())
             std::cerr << "wsrsim-probe: iphlpapi.dll has no " << name << ": its requests answer "
                       << static_cast<unsigned>(probe::procedure_missing) << " (ERROR_PROC_NOT_FOUND)\n";

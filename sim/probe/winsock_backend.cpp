@@ -1,235 +1,114 @@
 #include "winsock_backend.hpp"
 
-#include <ws2tcpip.h>
-
+#include <iostream>
 #include <type_traits>
 
 namespace wsrsim::probe {
-namespace {
 
-Outcome last_socket_error() { return failure(static_cast<Error>(WSAGetLastError())); }
-
-std::size_t index_of(Transport transport) { return static_cast<std::size_t>(transport); }
-
-// Any address of the socket's family: the model does not model addresses (SPEC §5).
-sockaddr_storage wildcard_address(int family, Port port) {
-    sockaddr_storage address{};
-    if (family == AF_INET6) {
-        auto& v6 = reinterpret_cast<sockaddr_in6&>(address);
-        v6.sin6_family = AF_INET6;
-        v6.sin6_port = htons(port);
-    } else {
-        auto& v4 = reinterpret_cast<sockaddr_in&>(address);
-        v4.sin_family = AF_INET;
-        v4.sin_port = htons(port);
-    }
-    return address;
-}
-
-Outcome acquired(const INET_PORT_RESERVATION_INSTANCE& instance) {
-    return Outcome{.block = {ntohs(instance.Reservation.StartPort), instance.Reservation.NumberOfPorts},
-                   .token = instance.Token.Token};
-}
-
-}  // namespace
-
-WinsockBackend::WinsockBackend() {
-    WSADATA data;
-    started_ = WSAStartup(MAKEWORD(2, 2), &data) == 0;
-    load_persistent_api();
-}
+WinsockBackend::WinsockBackend() : elevated_(running_elevated()) {}
 
 WinsockBackend::~WinsockBackend() {
-    for (const auto& [handle, socket] : sockets_) closesocket(socket.handle);
+    children_.clear();
     for (const auto& [transport, block] : created_)
-        if (const auto remove = api_[index_of(transport)].remove) remove(htons(block.start), block.count);
-    if (iphlpapi_) FreeLibrary(iphlpapi_);
-    if (started_) WSACleanup();
+        if (const auto remove = persistent_.of(transport).remove) remove(htons(block.start), block.count);
 }
 
-// Through GetProcAddress, so that the probe still starts where they are missing.
-void WinsockBackend::load_persistent_api() {
-    iphlpapi_ = LoadLibraryW(L"iphlpapi.dll");
-    const auto find = [this](const char* name, auto& function) {
-        const FARPROC address = iphlpapi_ ? GetProcAddress(iphlpapi_, name) : nullptr;
-        if (!address) missing_.push_back(name);
-        function = reinterpret_cast<std::remove_reference_t<decltype(function)>>(reinterpret_cast<void*>(address));
-    };
-    PersistentApi& tcp = api_[index_of(Transport::tcp)];
-    PersistentApi& udp = api_[index_of(Transport::udp)];
-    find("CreatePersistentTcpPortReservation", tcp.create);
-    find("DeletePersistentTcpPortReservation", tcp.remove);
-    find("LookupPersistentTcpPortReservation", tcp.lookup);
-    find("CreatePersistentUdpPortReservation", udp.create);
-    find("DeletePersistentUdpPortReservation", udp.remove);
-    find("LookupPersistentUdpPortReservation", udp.lookup);
+// The trace's pids are the probe's labels for its children: pid 0 and a pid in use
+// answer as the model answers them.
+Outcome WinsockBackend::start_process(const req::CreateProcess& request) {
+    if (request.pid == 0) return failure(Error::invalid_parameter);
+    const auto [child, created] = children_.try_emplace(request.pid, request.pid);
+    if (!created) return failure(Error::already_exists);
+    if (request.elevated && !elevated_)
+        std::cerr << "wsrsim-probe: process " << request.pid
+                  << " is marked elevated, but the probe is not elevated: it runs unelevated\n";
+    const Error error = child->second.start(!request.elevated && elevated_);
+    if (error != Error::ok) {
+        std::cerr << "wsrsim-probe: process " << request.pid << " did not start: error "
+                  << static_cast<unsigned>(error) << '\n';
+        children_.erase(child);
+    }
+    return failure(error);
+}
+
+Outcome WinsockBackend::end_process(Pid pid) {
+    if (children_.erase(pid) == 0) return failure(Error::invalid_parameter);
+    const auto of_pid = [pid](const auto& entry) { return entry.second.pid == pid; };
+    std::erase_if(sockets_, of_pid);
+    std::erase_if(requests_, of_pid);
+    return Outcome{};
+}
+
+Outcome WinsockBackend::open_socket(const req::OpenSocket& request) {
+    Outcome outcome = call(request.pid, request);
+    if (outcome.ok()) {
+        sockets_.emplace(next_socket_, Route{request.pid, outcome.socket});
+        outcome.socket = next_socket_++;
+    }
+    return outcome;
+}
+
+template <class SocketRequest>
+Outcome WinsockBackend::on_socket(SocketRequest request) {
+    const auto route = sockets_.find(request.socket);
+    if (route == sockets_.end()) return failure(Error::wsaenotsock);
+    const Pid pid = route->second.pid;
+    request.socket = route->second.id;
+    // The child forgets the socket whatever closesocket answers; so does the probe.
+    if constexpr (std::is_same_v<SocketRequest, req::CloseSocket>) sockets_.erase(route);
+    return call(pid, request);
+}
+
+// A request the probe does not know (its process exited) answers as an unknown
+// request does in the model.
+Outcome WinsockBackend::wait(const req::Wait& request) {
+    const auto route = requests_.find(request.request);
+    if (route == requests_.end()) return failure(Error::invalid_parameter);
+    const Route waited = route->second;
+    requests_.erase(route);
+    return call(waited.pid, req::Wait{waited.id});
+}
+
+template <class PersistentRequest>
+Outcome WinsockBackend::persistent_call(const PersistentRequest& request) {
+    const Outcome outcome = call(request.caller, request);
+    if (outcome.ok()) {
+        if constexpr (std::is_same_v<PersistentRequest, req::PersistCreate>)
+            created_.emplace_back(request.transport, request.block);
+        else if constexpr (std::is_same_v<PersistentRequest, req::PersistDelete>)
+            std::erase(created_, std::pair{request.transport, request.block});
+    }
+    return outcome;
+}
+
+Outcome WinsockBackend::call(Pid pid, const ProcessRequest& request) {
+    const auto child = children_.find(pid);
+    if (child == children_.end()) return failure(Error::invalid_parameter);
+    Outcome outcome = child->second.call(request);
+    if (outcome.error == Error::io_pending) {
+        requests_.emplace(next_request_, Route{pid, outcome.request});
+        outcome.request = next_request_++;
+    }
+    return outcome;
 }
 
 Outcome WinsockBackend::apply(const Request& request) {
     return std::visit(
         [this](const auto& r) -> Outcome {
             using R = std::decay_t<decltype(r)>;
-            if constexpr (std::is_same_v<R, req::OpenSocket>) return open_socket(r);
-            else if constexpr (std::is_same_v<R, req::CloseSocket>) return close_socket(r.socket);
-            else if constexpr (std::is_same_v<R, req::Bind>) return bind(r);
-            else if constexpr (std::is_same_v<R, req::GetSockName>) return getsockname(r.socket);
-            else if constexpr (std::is_same_v<R, req::Acquire>)
-                return ioctl(r.socket, SIO_ACQUIRE_PORT_RESERVATION, r.mode, &r.block, invalid_token);
-            else if constexpr (std::is_same_v<R, req::Associate>)
-                return ioctl(r.socket, SIO_ASSOCIATE_PORT_RESERVATION, r.mode, nullptr, r.token);
-            else if constexpr (std::is_same_v<R, req::Release>)
-                return ioctl(r.socket, SIO_RELEASE_PORT_RESERVATION, r.mode, nullptr, r.token);
-            else if constexpr (std::is_same_v<R, req::Wait>) return wait(r.request);
-            else if constexpr (std::is_same_v<R, req::PersistCreate>) return persist_create(r);
-            else if constexpr (std::is_same_v<R, req::PersistDelete>) return persist_delete(r.transport, r.block);
-            else if constexpr (std::is_same_v<R, req::PersistLookup>) return persist_lookup(r.transport, r.block);
-            else if constexpr (std::is_same_v<R, req::ExitProcess>) {
-                exit_process(r.pid);
-                return Outcome{};
-            }
-            // Policies, processes and the clock are the model's; Windows has its own.
-            else if constexpr (std::is_same_v<R, req::SetPolicies> || std::is_same_v<R, req::CreateProcess> ||
-                               std::is_same_v<R, req::AdvanceClock>)
+            if constexpr (std::is_same_v<R, req::CreateProcess>) return start_process(r);
+            else if constexpr (std::is_same_v<R, req::ExitProcess>) return end_process(r.pid);
+            else if constexpr (std::is_same_v<R, req::OpenSocket>) return open_socket(r);
+            else if constexpr (std::is_same_v<R, req::Wait>) return wait(r);
+            else if constexpr (requires { r.socket; }) return on_socket(r);
+            else if constexpr (requires { r.caller; }) return persistent_call(r);
+            // Policies and the clock are the model's; Windows has its own.
+            else if constexpr (std::is_same_v<R, req::SetPolicies> || std::is_same_v<R, req::AdvanceClock>)
                 return Outcome{};
             // Changing the machine's dynamic range or rebooting it is not a probe's business.
             else return failure(not_probed);
         },
         request);
-}
-
-Outcome WinsockBackend::open_socket(const req::OpenSocket& request) {
-    const int family = request.options.family == Family::v6 ? AF_INET6 : AF_INET;
-    int type = SOCK_RAW;
-    int protocol = IPPROTO_RAW;
-    if (request.kind == SocketKind::tcp) {
-        type = SOCK_STREAM;
-        protocol = IPPROTO_TCP;
-    } else if (request.kind == SocketKind::udp) {
-        type = SOCK_DGRAM;
-        protocol = IPPROTO_UDP;
-    }
-    const SOCKET handle =
-        WSASocketW(family, type, protocol, nullptr, 0, request.options.overlapped ? WSA_FLAG_OVERLAPPED : 0);
-    if (handle == INVALID_SOCKET) return last_socket_error();
-    const SocketHandle id = next_socket_++;
-    sockets_.emplace(id, Socket{handle, request.pid});
-    return Outcome{.socket = id};
-}
-
-Outcome WinsockBackend::close_socket(SocketHandle socket) {
-    const auto found = sockets_.find(socket);
-    if (found == sockets_.end()) return failure(Error::wsaenotsock);
-    const int result = closesocket(found->second.handle);
-    sockets_.erase(found);
-    return result == 0 ? Outcome{} : last_socket_error();
-}
-
-void WinsockBackend::exit_process(Pid pid) {
-    std::erase_if(sockets_, [pid](const auto& entry) {
-        if (entry.second.pid != pid) return false;
-        closesocket(entry.second.handle);
-        return true;
-    });
-}
-
-Outcome WinsockBackend::bind(const req::Bind& request) {
-    const auto found = sockets_.find(request.socket);
-    if (found == sockets_.end()) return failure(Error::wsaenotsock);
-    WSAPROTOCOL_INFOW info{};
-    int size = sizeof info;
-    if (::getsockopt(found->second.handle, SOL_SOCKET, SO_PROTOCOL_INFOW, reinterpret_cast<char*>(&info), &size) != 0)
-        return last_socket_error();
-    const sockaddr_storage address = wildcard_address(info.iAddressFamily, request.port);
-    const int length = info.iAddressFamily == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
-    if (::bind(found->second.handle, reinterpret_cast<const sockaddr*>(&address), length) != 0)
-        return last_socket_error();
-    return getsockname(request.socket);
-}
-
-Outcome WinsockBackend::getsockname(SocketHandle socket) {
-    const auto found = sockets_.find(socket);
-    if (found == sockets_.end()) return failure(Error::wsaenotsock);
-    sockaddr_storage address{};
-    int length = sizeof address;
-    if (::getsockname(found->second.handle, reinterpret_cast<sockaddr*>(&address), &length) != 0)
-        return last_socket_error();
-    // sin_port and sin6_port lie at the same offset.
-    return Outcome{.port = ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port)};
-}
-
-// ACQUIRE when `block` is given, otherwise ASSOCIATE or RELEASE of `token`.
-Outcome WinsockBackend::ioctl(SocketHandle socket, DWORD code, IoMode mode, const PortBlock* block, Token token) {
-    const auto found = sockets_.find(socket);
-    if (found == sockets_.end()) return failure(Error::wsaenotsock);
-    auto call = std::make_unique<Overlapped>();
-    call->socket = found->second.handle;
-    call->range = INET_PORT_RANGE{block ? htons(block->start) : USHORT{0}, block ? block->count : USHORT{0}};
-    call->token = token;
-    void* input = block ? static_cast<void*>(&call->range) : &call->token;
-    const DWORD input_size = block ? sizeof call->range : sizeof call->token;
-    void* output = block ? &call->instance : nullptr;
-    const DWORD output_size = block ? sizeof call->instance : 0;
-    DWORD bytes = 0;
-    WSAOVERLAPPED* overlapped = nullptr;
-    if (mode == IoMode::overlapped) {
-        call->overlapped.hEvent = WSACreateEvent();
-        overlapped = &call->overlapped;
-    }
-    const int result = WSAIoctl(call->socket, code, input, input_size, output, output_size, &bytes, overlapped, nullptr);
-    if (result != 0 && WSAGetLastError() == WSA_IO_PENDING) {
-        const RequestId id = next_request_++;
-        overlapped_.emplace(id, std::move(call));
-        return Outcome{.error = Error::io_pending, .request = id};
-    }
-    if (overlapped) WSACloseEvent(call->overlapped.hEvent);
-    if (result != 0) return last_socket_error();
-    if (!block) return Outcome{};
-    return acquired(call->instance);
-}
-
-Outcome WinsockBackend::wait(RequestId request) {
-    const auto found = overlapped_.find(request);
-    if (found == overlapped_.end()) return failure(Error::invalid_parameter);
-    const std::unique_ptr<Overlapped> call = std::move(found->second);
-    overlapped_.erase(found);
-    DWORD bytes = 0;
-    DWORD flags = 0;
-    const BOOL done = WSAGetOverlappedResult(call->socket, &call->overlapped, &bytes, TRUE, &flags);
-    WSACloseEvent(call->overlapped.hEvent);
-    if (!done) return last_socket_error();
-    if (bytes < sizeof call->instance) return Outcome{};
-    return acquired(call->instance);
-}
-
-Outcome WinsockBackend::persist_create(const req::PersistCreate& request) {
-    if (request.store != ReservationKind::persistent) return failure(not_probed);
-    const auto create = api_[index_of(request.transport)].create;
-    if (!create) return failure(procedure_missing);
-    ULONG64 token = 0;
-    const ULONG result = create(htons(request.block.start), request.block.count, &token);
-    if (result != NO_ERROR) return failure(static_cast<Error>(result));
-    created_.emplace_back(request.transport, request.block);
-    return Outcome{.token = token};
-}
-
-Outcome WinsockBackend::persist_delete(Transport transport, PortBlock block) {
-    const auto remove = api_[index_of(transport)].remove;
-    if (!remove) return failure(procedure_missing);
-    const ULONG result = remove(htons(block.start), block.count);
-    if (result == NO_ERROR)
-        std::erase_if(created_, [&](const auto& made) {
-            return made.first == transport && made.second.start == block.start && made.second.count == block.count;
-        });
-    return failure(static_cast<Error>(result));
-}
-
-Outcome WinsockBackend::persist_lookup(Transport transport, PortBlock block) {
-    const auto lookup = api_[index_of(transport)].lookup;
-    if (!lookup) return failure(procedure_missing);
-    ULONG64 token = 0;
-    const ULONG result = lookup(htons(block.start), block.count, &token);
-    if (result != NO_ERROR) return failure(static_cast<Error>(result));
-    return Outcome{.token = token};
 }
 
 }  // namespace wsrsim::probe

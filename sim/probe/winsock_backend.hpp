@@ -1,37 +1,42 @@
 // A Backend served by the real Winsock and iphlpapi of the machine the probe runs
 // on: the ground truth the model's [decision]s are compared with.
 //
-// Every trace process maps onto the probe's own process, one request after the
-// other on one thread: a pid is only a label. So requests whose answer depends on
-// which process asks (another process's runtime token, elevation) get the answer
-// for the probe itself, elevated or not as it was started.
+// Every trace process is a child process of the probe (child_process.hpp):
+// `process PID` starts one, and each request goes to the child of the process that
+// makes it (a socket's requests to the child that opened the socket, a persistent
+// call to the child of its pid, a `wait` to the child that issued the request).
+// So Windows itself tells what depends on which process asks: a runtime token
+// acquired in one child and used on another child's socket is another process's
+// token (SPEC §3 row 7, §4 row 5), and `exit PID` ends the child, whose sockets and
+// runtime reservations Windows drops with it.
+//
+// Elevation: when the probe runs elevated, a trace process not marked `elevated`
+// gets UAC's unelevated form of the probe's token; when it does not, no child can
+// be elevated, and a process marked `elevated` runs unelevated (standard error
+// says so).
+//
+// A request in the name of a process the trace never created (or that exited) is
+// not made: no process exists to make it. It answers ERROR_INVALID_PARAMETER, what
+// Windows' OpenProcess answers for a pid that names no process; a socket of an
+// exited process answers WSAENOTSOCK, as any closed socket does.
 #pragma once
 
-#include <winsock2.h>
-#include <windows.h>
-#include <mstcpip.h>
-
+#include <cstdint>
 #include <map>
-#include <memory>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "child_process.hpp"
 #include "wsrsim/backend.hpp"
 
 namespace wsrsim::probe {
 
-// Windows' own code for a function a DLL lacks: what a persistent call answers
-// where iphlpapi has no such function (Wine, old Windows).
-inline constexpr Error procedure_missing = static_cast<Error>(ERROR_PROC_NOT_FOUND);
-// What the probe answers for a request it will not make on a real machine
-// (reboot, dynamic-range changes, store=active).
-inline constexpr Error not_probed = static_cast<Error>(ERROR_NOT_SUPPORTED);
-
 class WinsockBackend final : public Backend {
 public:
     WinsockBackend();
-    // Closes what the trace left open and deletes the persistent reservations it
-    // left behind: they would otherwise outlive the probe, and reboots.
+    // Ends the children, then deletes the persistent reservations the trace left
+    // behind: they would otherwise outlive the probe, and reboots.
     ~WinsockBackend() override;
     WinsockBackend(const WinsockBackend&) = delete;
     WinsockBackend& operator=(const WinsockBackend&) = delete;
@@ -39,51 +44,34 @@ public:
     std::string_view name() const override { return "windows"; }
     Outcome apply(const Request& request) override;
 
-    // Whether WSAStartup succeeded; the names of the persistent functions iphlpapi lacks.
-    bool started() const { return started_; }
-    const std::vector<std::string_view>& missing_functions() const { return missing_; }
+    // The names of the persistent functions iphlpapi lacks.
+    const std::vector<std::string_view>& missing_functions() const { return persistent_.missing(); }
 
 private:
-    using Create = ULONG(WINAPI*)(USHORT, USHORT, PULONG64);
-    using Delete = ULONG(WINAPI*)(USHORT, USHORT);
-    using Lookup = ULONG(WINAPI*)(USHORT, USHORT, PULONG64);
-    struct PersistentApi {  // one per transport
-        Create create = nullptr;
-        Delete remove = nullptr;
-        Lookup lookup = nullptr;
-    };
-    struct Socket {
-        SOCKET handle;
+    // A child's own socket handle or request id, and the pid of that child.
+    struct Route {
         Pid pid;
-    };
-    // An overlapped IOCTL in flight: its buffers must stay put until it completes.
-    struct Overlapped {
-        WSAOVERLAPPED overlapped{};
-        SOCKET socket = INVALID_SOCKET;
-        INET_PORT_RANGE range{};
-        INET_PORT_RESERVATION_INSTANCE instance{};
-        ULONG64 token = 0;
+        std::uint64_t id;
     };
 
-    void load_persistent_api();
+    Outcome start_process(const req::CreateProcess& request);
+    Outcome end_process(Pid pid);
     Outcome open_socket(const req::OpenSocket& request);
-    Outcome close_socket(SocketHandle socket);
-    Outcome bind(const req::Bind& request);
-    Outcome getsockname(SocketHandle socket);
-    Outcome ioctl(SocketHandle socket, DWORD code, IoMode mode, const PortBlock* block, Token token);
-    Outcome wait(RequestId request);
-    Outcome persist_create(const req::PersistCreate& request);
-    Outcome persist_delete(Transport transport, PortBlock block);
-    Outcome persist_lookup(Transport transport, PortBlock block);
-    void exit_process(Pid pid);
+    template <class SocketRequest>
+    Outcome on_socket(SocketRequest request);
+    Outcome wait(const req::Wait& request);
+    template <class PersistentRequest>
+    Outcome persistent_call(const PersistentRequest& request);
+    // The outcome from the child of `pid` (ERROR_INVALID_PARAMETER if there is none),
+    // its request id replaced by one of the probe's if it pends.
+    Outcome call(Pid pid, const ProcessRequest& request);
 
-    bool started_ = false;
-    HMODULE iphlpapi_ = nullptr;
-    PersistentApi api_[2]{};  // indexed by Transport
-    std::vector<std::string_view> missing_;
-    std::map<SocketHandle, Socket> sockets_;
+    bool elevated_;
+    PersistentApi persistent_;  // the probe's own: reports what is missing, deletes what is left
+    std::map<Pid, ChildProcess> children_;
+    std::map<SocketHandle, Route> sockets_;
     SocketHandle next_socket_ = 1;
-    std::map<RequestId, std::unique_ptr<Overlapped>> overlapped_;
+    std::map<RequestId, Route> requests_;  // overlapped requests not yet waited for
     RequestId next_request_ = 1;
     std::vector<std::pair<Transport, PortBlock>> created_;  // persistent blocks not yet deleted
 };
