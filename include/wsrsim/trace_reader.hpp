@@ -252,6 +252,7 @@ private:
     std::optional<TokenOperand> token_operand(Scanner& words, const text::Word& word);
 
     std::string file_;
+    NameTable command_names_;
     NameTable sockets_;
     NameTable variables_;
     std::vector<VariableState> variable_states_;

@@ -67,22 +67,23 @@ public:
         const char* const first = line.data();
         const char* const end = first + line.size();
         const char* at = first;
+        const char* previous_end = first;
         std::size_t count = 0;
-        while (at != end) {
-            const char* const gap = at;
-            bool tab = false;
-            while (at != end && is_blank(*at)) tab |= *at++ == '\t';
+        for (;;) {
+            while (at != end && is_blank(*at)) ++at;
             if (at == end || *at == '#') break;
             const char* const start = at;
             at = word_end(at, end);
-            const auto column = static_cast<std::uint32_t>(start - first + 1);
             if (count == capacity) {
-                overflow_column_ = column;
+                overflow_column_ = static_cast<std::uint32_t>(start - first + 1);
                 break;
             }
-            if (arrow_ == capacity && at - start >= 2 && start[0] == '=' && start[1] == '>') arrow_ = count;
-            ::new (&slots_[count++].word)
-                Word{std::string_view(start, static_cast<std::size_t>(at - start)), column, tab || start - gap >= 2};
+            if (*start == '=' && arrow_ == capacity && at - start >= 2 && start[1] == '>') arrow_ = count;
+            // Set off: two blanks or more before it, or a tab.
+            const bool set_off = start - previous_end >= 2 || (start != first && start[-1] == '\t');
+            ::new (&slots_[count++].word) Word{std::string_view(start, static_cast<std::size_t>(at - start)),
+                                               static_cast<std::uint32_t>(start - first + 1), set_off};
+            previous_end = at;
         }
         count_ = count;
     }

@@ -42,13 +42,6 @@ constexpr std::array commands{
     CommandSpec{"reboot", Command::reboot, "reboot"},
 };
 
-// Length and first byte rule out all but one command before any comparison of
-// text, so finding a command costs a few compares and no hashing.
-const CommandSpec* find_command(std::string_view name) {
-    for (const CommandSpec& spec : commands)
-        if (spec.name.size() == name.size() && spec.name.front() == name.front() && spec.name == name) return &spec;
-    return nullptr;
-}
 
 bool is_name(std::string_view word) {
     auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
@@ -149,7 +142,9 @@ public:
     const text::Word& take() { return words_[at_++]; }
     std::string_view usage = {};
 
-    bool fail(std::uint32_t column, std::string message) {
+    // Errors are rare: their messages are built out of line, so that the paths
+    // every line takes stay small enough to inline.
+    [[gnu::cold]] bool fail(std::uint32_t column, std::string message) {
         if (!error) error = TraceError{parser_.file(), line_, column, std::move(message)};
         return false;
     }
@@ -157,8 +152,8 @@ public:
 
     // The next word, or an error naming what was missing.
     const text::Word* operand(std::string_view what) {
-        if (done()) {
-            fail(end_column_, "missing " + std::string(what) + " (usage: " + std::string(usage) + ")");
+        if (done()) [[unlikely]] {
+            missing(what);
             return nullptr;
         }
         return &take();
@@ -169,16 +164,8 @@ public:
         const text::Word* word = operand(what);
         if (!word) return std::nullopt;
         const auto value = text::to_number<std::uint64_t>(word->text);
-        if (!value) {
-            if (text::all_digits(word->text))
-                fail(word->column, std::string(what) + " " + quoted(word->text) + " is too large");
-            else
-                fail(word->column, "expected " + std::string(what) + ", got " + quoted(word->text));
-            return std::nullopt;
-        }
-        if (*value > highest) {
-            fail(word->column, std::string(what) + " " + std::to_string(*value) + " is above " +
-                                   std::to_string(highest));
+        if (!value || *value > highest) [[unlikely]] {
+            not_a_number(*word, what, highest);
             return std::nullopt;
         }
         return static_cast<T>(*value);
@@ -229,6 +216,19 @@ public:
     std::optional<TraceError> error;
 
 private:
+    [[gnu::cold]] void missing(std::string_view what) {
+        fail(end_column_, "missing " + std::string(what) + " (usage: " + std::string(usage) + ")");
+    }
+
+    [[gnu::cold]] void not_a_number(const text::Word& word, std::string_view what, std::uint64_t highest) {
+        if (const auto value = text::to_number<std::uint64_t>(word.text))
+            fail(word.column, std::string(what) + " " + std::to_string(*value) + " is above " + std::to_string(highest));
+        else if (text::all_digits(word.text))
+            fail(word.column, std::string(what) + " " + quoted(word.text) + " is too large");
+        else
+            fail(word.column, "expected " + std::string(what) + ", got " + quoted(word.text));
+    }
+
     const TraceParser& parser_;
     const text::Words& words_;
     std::uint64_t line_;
@@ -238,7 +238,10 @@ private:
     std::optional<std::size_t> note_;
 };
 
-TraceParser::TraceParser(std::string file) : file_(std::move(file)) {}
+TraceParser::TraceParser(std::string file) : file_(std::move(file)) {
+    // Ids in the order of `commands`: a command's id is its index there.
+    for (const CommandSpec& spec : commands) command_names_.intern(spec.name);
+}
 
 namespace {
 
@@ -318,9 +321,9 @@ bool TraceParser::read_options(Scanner& words, const Allowed& allowed, Options& 
 
 bool TraceParser::parse_request(Scanner& words, const text::Word& command_word, TraceLine& line,
                                 Options& options) {
-    const CommandSpec* spec = find_command(command_word.text);
-    if (!spec)
-        return words.fail(command_word.column, "unknown command " + quoted(command_word.text));
+    const auto command = command_names_.find(command_word.text);
+    if (!command) return words.fail(command_word.column, "unknown command " + quoted(command_word.text));
+    const CommandSpec* spec = &commands[*command];
     words.usage = spec->usage;
     line.kind = LineKind::request;
     const auto io_mode = [&] { return options.async ? IoMode::overlapped : IoMode::sync; };
