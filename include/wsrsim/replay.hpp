@@ -147,10 +147,11 @@ private:
     };
 
     void start();
-    const Outcome& issue(const Request& request, const TraceLine& line, std::string_view text);
-    void record(std::size_t kind, const TraceLine& line, std::string_view text, const Outcome& outcome);
-    const Outcome& serve(TraceLine& line);
-    const Outcome& wait_for(TraceLine& line);
+    Outcome issue(const Request& request, const TraceLine& line);
+    void record(std::size_t kind, const TraceLine& line, const Outcome& outcome);
+    void count_outcome(Error error);
+    Outcome serve(TraceLine& line);
+    Outcome wait_for(TraceLine& line);
     Variable& variable(NameId id);
     void bind_variable(const TraceLine& line, const Outcome& outcome);
     void note_failed_wildcard(std::uint64_t line, const Outcome& outcome);
@@ -168,7 +169,10 @@ private:
     std::vector<SocketHandle> sockets_;
     std::vector<Variable> variables_;
     Outcome last_outcome_;
-    Outcome served_;
+    // Where each code's entry is in summary_.outcomes (position + 1; 0: not yet
+    // known), by the code modulo 128, so that counting an outcome is one lookup
+    // rather than a scan. The model's codes all land in slots of their own.
+    std::array<std::uint8_t, 128> outcome_slots_{};
     ReplaySummary summary_;
 };
 

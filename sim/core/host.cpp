@@ -1,14 +1,15 @@
 #include "wsrsim/host.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <limits>
 
+#include "hash_index.hpp"
 #include "objects.hpp"
 #include "placement.hpp"
 #include "pool.hpp"
 #include "port_space.hpp"
-#include "token_index.hpp"
 #include "wsrsim/decisions.hpp"
 
 namespace wsrsim {
@@ -23,11 +24,10 @@ public:
           limits(config.limits),
           tokens(config.seed),
           rng(config.seed),
-          tcp(DynamicRange{}),
-          udp(DynamicRange{}) {}
+          spaces{PortSpace(DynamicRange{}), PortSpace(DynamicRange{})} {}
 
     ~HostState() {
-        while (!processes.empty()) exit(*processes.begin());
+        exit_all();
         reservations_by_token.clear_and_dispose([this](Reservation* r) {
             space(r->transport).remove(*r);
             reservation_pool.destroy(r);
@@ -35,25 +35,16 @@ public:
         forget_all_requests();
     }
 
-    PortSpace& space(Transport t) { return t == Transport::tcp ? tcp : udp; }
-    const PortSpace& space(Transport t) const { return t == Transport::tcp ? tcp : udp; }
+    PortSpace& space(Transport t) { return spaces[static_cast<std::size_t>(t)]; }
+    const PortSpace& space(Transport t) const { return spaces[static_cast<std::size_t>(t)]; }
     Cursors& cursor(Transport t) { return cursors[static_cast<std::size_t>(t)]; }
 
-    Socket* find_socket(SocketHandle handle) const {
-        auto it = sockets.find(handle);
-        return it == sockets.end() ? nullptr : const_cast<Socket*>(&*it);
-    }
-    Process* find_process(Pid pid) const {
-        auto it = processes.find(pid);
-        return it == processes.end() ? nullptr : const_cast<Process*>(&*it);
-    }
+    Socket* find_socket(SocketHandle handle) const { return sockets.find(handle); }
+    Process* find_process(Pid pid) const { return processes.find(pid); }
     Reservation* find_token(Token token) const {
         return reservations_by_token.find(token);
     }
-    OverlappedRequest* find_request(RequestId id) const {
-        auto it = requests.find(id);
-        return it == requests.end() ? nullptr : const_cast<OverlappedRequest*>(&*it);
-    }
+    OverlappedRequest* find_request(RequestId id) const { return requests.find(id); }
 
     // ---- reservations ----
 
@@ -80,7 +71,7 @@ public:
     // ---- the IOCTLs, from row 6 on: what is decided when the request completes ----
 
     Outcome acquire_now(Socket& socket, PortBlock block) {
-        const Transport transport = *transport_of(socket.kind);
+        const Transport transport = *socket.transport;
         PortSpace& ports = space(transport);
         if (block.count == 0 || block.last() > highest_port) return failure(decision::acquire_bad_block);
         if (block.start != 0) {
@@ -103,7 +94,7 @@ public:
     Outcome associate_now(Socket& socket, Token token) {
         const Reservation* r = find_token(token);
         if (!r) return failure(Error::wsaeinval);
-        if (r->transport != *transport_of(socket.kind))
+        if (r->transport != *socket.transport)
             return failure(decision::associate_wrong_transport);
         if (r->kind == ReservationKind::runtime && r->owner != socket.process->pid)
             return failure(decision::associate_foreign_runtime);
@@ -149,22 +140,28 @@ public:
         return failure(Error::wsaeinval);
     }
 
-    // Rows 1-2 of every IOCTL table, then either now or queued (SPEC §6).
+    // Rows 1-2 of every IOCTL table, then either now or queued (SPEC §6). Small
+    // enough to inline into each IOCTL's entry point, where the call's code is a
+    // constant that picks the completion without a branch on it.
     Outcome ioctl(SocketHandle handle, IoMode mode, const IoctlCall& call) {
         Socket* socket = find_socket(handle);
         if (!socket) return failure(Error::wsaenotsock);
-        if (!transport_of(socket->kind)) return failure(Error::wsaeopnotsupp);
+        if (!socket->transport) return failure(Error::wsaeopnotsupp);
         if (mode == IoMode::sync || !socket->options.overlapped) return complete_ioctl(*socket, call);
-        if (const Error error = argument_check(*socket, call); error != Error::ok) return failure(error);
+        return queue(*socket, call);
+    }
+
+    Outcome queue(Socket& socket, const IoctlCall& call) {
+        if (const Error error = argument_check(socket, call); error != Error::ok) return failure(error);
         OverlappedRequest* request = request_pool.create();
-        request->socket = socket;
+        request->socket = &socket;
         request->call = call;
         // SPEC §6: issue time + latency; a time past the clock's end is its end, not a wrap.
         const Nanos room = std::numeric_limits<Nanos>::max() - now;
         request->due = DueKey{now + std::min(policies.latency, room), ++last_request};
         requests.insert(*request);
         due.insert(*request);
-        socket->pending.push_back(*request);
+        socket.pending.push_back(*request);
         complete_due(now);
         return Outcome{.error = Error::io_pending, .request = request->due.id};
     }
@@ -202,17 +199,30 @@ public:
     void close(Socket& socket) {
         while (!socket.pending.empty())
             finish(socket.pending.front(), failure(Error::operation_aborted));
-        if (socket.port != 0) space(*transport_of(socket.kind)).unbind(socket);
+        if (socket.port != 0) space(*socket.transport).unbind(socket);
         while (!socket.acquired.empty()) destroy_reservation(socket.acquired.front());
         socket.process->sockets.erase(socket.process->sockets.iterator_to(socket));
-        sockets.erase(sockets.iterator_to(socket));
+        sockets.erase(socket);
         socket_pool.destroy(&socket);
     }
 
-    void exit(Process& process) {
+    void close_all(Process& process) {
         while (!process.sockets.empty()) close(process.sockets.front());
-        processes.erase(processes.iterator_to(process));
+    }
+
+    void exit(Process& process) {
+        close_all(process);
+        processes.erase(process);
         process_pool.destroy(&process);
+    }
+
+    // Every process at once (reboot, teardown), in whatever order the table holds them:
+    // what remains after is the same.
+    void exit_all() {
+        processes.clear_and_dispose([this](Process* process) {
+            close_all(*process);
+            process_pool.destroy(process);
+        });
     }
 
     // A socket counts as one of the reservation's own (SPEC §5 "the sockets of a reservation").
@@ -229,15 +239,15 @@ public:
     // Binding a port of a reservation the socket belongs to: shared with the
     // reservation's other sockets, refused if anyone else holds it. While the
     // reservation lives, a port's sockets are either all its own or one outsider,
-    // so the first one tells.
+    // so any one of them tells.
     Outcome bind_shared(Socket& socket, PortSpace& ports, const Reservation& r, Port port) {
-        if (const Socket* holder = ports.first_bound_on(port); holder && !belongs_to(*holder, r))
+        if (const Socket* holder = ports.bound_on(port); holder && !belongs_to(*holder, r))
             return failure(Error::wsaeaddrinuse);
         return bind_to(socket, ports, port);
     }
 
     Outcome bind(Socket& socket, Port port) {
-        const auto transport = transport_of(socket.kind);
+        const auto transport = socket.transport;
         if (!transport) return failure(decision::bind_without_port_space);
         if (socket.port != 0) return failure(Error::wsaeinval);
         PortSpace& ports = space(*transport);
@@ -260,7 +270,7 @@ public:
             if (r->owner != socket.process->pid) return failure(Error::wsaeacces);
             return bind_shared(socket, ports, *r, port);
         }
-        if (ports.first_bound_on(port)) return failure(Error::wsaeaddrinuse);
+        if (ports.bound_on(port)) return failure(Error::wsaeaddrinuse);
         return bind_to(socket, ports, port);
     }
 
@@ -297,8 +307,7 @@ public:
     Nanos now = 0;
     TokenSource tokens;
     Rng rng;
-    PortSpace tcp;
-    PortSpace udp;
+    std::array<PortSpace, 2> spaces;  // indexed by Transport
     std::array<Cursors, 2> cursors{};
 
     // Pools before the indexes that hook their objects.
@@ -379,6 +388,7 @@ Outcome Host::open_socket(Pid pid, SocketKind kind, SocketOptions options) {
     socket->handle = state_->last_handle += 4;  // like Windows handles: multiples of 4
     socket->process = process;
     socket->kind = kind;
+    socket->transport = transport_of(kind);
     socket->options = options;
     state_->sockets.insert(*socket);
     process->sockets.push_back(*socket);
@@ -433,7 +443,7 @@ Outcome Host::wait(RequestId id) {
 void Host::forget(RequestId id) {
     OverlappedRequest* request = state_->find_request(id);
     if (!request) return;
-    state_->requests.erase(state_->requests.iterator_to(*request));
+    state_->requests.erase(*request);
     if (request->done)
         state_->request_pool.destroy(request);
     else
@@ -469,7 +479,7 @@ Outcome Host::lookup_persistent(Pid, Transport transport, PortBlock block) {
 
 void Host::reboot() {
     HostState& s = *state_;
-    while (!s.processes.empty()) s.exit(*s.processes.begin());
+    s.exit_all();
     for (Transport transport : all_transports) {
         auto& reservations = s.space(transport).reservations();
         for (auto it = reservations.begin(); it != reservations.end();) {
@@ -552,7 +562,8 @@ HostSnapshot Host::lasting_state() const {
 
 Error Host::restore(const HostSnapshot& snapshot) {
     HostState& s = *state_;
-    const bool fresh = s.processes.empty() && s.tcp.counts().reservations == 0 && s.udp.counts().reservations == 0;
+    const bool fresh = s.processes.empty() && s.space(Transport::tcp).counts().reservations == 0 &&
+                       s.space(Transport::udp).counts().reservations == 0;
     if (!fresh || !is_restorable(snapshot)) return Error::invalid_parameter;
     s.seed = snapshot.seed;
     s.tokens = TokenSource(snapshot.seed, snapshot.tokens_drawn);

@@ -5,6 +5,7 @@
 #include <boost/intrusive/set.hpp>
 #include <boost/intrusive/unordered_set_hook.hpp>
 
+#include <optional>
 #include <string>
 
 #include "wsrsim/host.hpp"
@@ -15,14 +16,14 @@ namespace bi = boost::intrusive;
 
 using SetHook = bi::set_member_hook<bi::link_mode<bi::normal_link>, bi::optimize_size<true>>;
 using ListHook = bi::list_member_hook<bi::link_mode<bi::normal_link>>;
-using TokenHook = bi::unordered_set_member_hook<bi::link_mode<bi::normal_link>>;
+using HashHook = bi::unordered_set_member_hook<bi::link_mode<bi::normal_link>>;
 
 struct Socket;
 struct Process;
 
 struct Reservation {
     SetHook by_start;     // PortSpace::reservations_
-    TokenHook by_token;   // HostState::reservations_by_token
+    HashHook by_token;    // HostState::reservations_by_token
     ListHook on_socket;   // Socket::acquired (runtime only)
     Token token = invalid_token;
     PortBlock block;
@@ -48,7 +49,7 @@ struct DueKey {
 };
 
 struct OverlappedRequest {
-    SetHook by_id;       // HostState::requests
+    HashHook by_id;      // HostState::requests
     SetHook by_due;      // HostState::due (pending only)
     ListHook on_socket;  // Socket::pending (pending only)
     DueKey due{};
@@ -63,7 +64,7 @@ template <class T, ListHook T::*hook>
 using List = bi::list<T, bi::member_hook<T, ListHook, hook>, bi::constant_time_size<true>>;
 
 struct Socket {
-    SetHook by_handle;   // HostState::sockets
+    HashHook by_handle;  // HostState::sockets
     SetHook by_port;     // PortSpace::bound_ (bound only)
     ListHook on_process; // Process::sockets
     List<Reservation, &Reservation::on_socket> acquired;
@@ -71,13 +72,14 @@ struct Socket {
     SocketHandle handle = no_socket;
     Process* process = nullptr;
     SocketKind kind = SocketKind::tcp;
+    std::optional<Transport> transport;  // of its kind; none for a socket outside reservations
     SocketOptions options;
     Port port = 0;                  // 0 while unbound
     Token associated = invalid_token;  // stays set after the reservation goes (see decisions.hpp)
 };
 
 struct Process {
-    SetHook by_pid;
+    HashHook by_pid;     // HostState::processes
     List<Socket, &Socket::on_process> sockets;
     Pid pid = 0;
     bool elevated = false;
@@ -104,12 +106,6 @@ using IndexBy = bi::set<T, bi::member_hook<T, SetHook, hook>, bi::key_of_value<K
 template <class T, SetHook T::*hook, class Key, Key (*get)(const T&)>
 using MultiIndexBy =
     bi::multiset<T, bi::member_hook<T, SetHook, hook>, bi::key_of_value<KeyOf<T, Key, get>>>;
-
-using ReservationsByStart = IndexBy<Reservation, &Reservation::by_start, Port, reservation_start>;
-using SocketsByPort = MultiIndexBy<Socket, &Socket::by_port, Port, socket_port>;
-using SocketsByHandle = IndexBy<Socket, &Socket::by_handle, SocketHandle, socket_handle>;
-using ProcessesByPid = IndexBy<Process, &Process::by_pid, Pid, process_pid>;
-using RequestsById = IndexBy<OverlappedRequest, &OverlappedRequest::by_id, RequestId, request_id>;
 using RequestsByDue = IndexBy<OverlappedRequest, &OverlappedRequest::by_due, DueKey, request_due>;
 
 }  // namespace wsrsim::core

@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <memory>
 #include <new>
-#include <utility>
 #include <vector>
 
 namespace wsrsim::core {
@@ -19,12 +18,13 @@ public:
     // Objects still alive at destruction are the owner's to destroy first.
     ~Pool() = default;
 
-    template <class... Args>
-    T* create(Args&&... args) {
+    // Default-initialised: the objects' member initialisers set what they need,
+    // and value-initialising would zero the whole object first, on every create.
+    T* create() {
         if (free_ == nullptr) grow();
         Slot* slot = free_;
         free_ = slot->next;
-        return ::new (static_cast<void*>(slot->storage)) T(std::forward<Args>(args)...);
+        return ::new (static_cast<void*>(slot->storage)) T;
     }
 
     void destroy(T* object) {

@@ -5,29 +5,115 @@
 
 namespace wsrsim::core {
 
-LongestRunIndex::LongestRunIndex() {
+namespace {
+
+std::uint32_t lowest_bit(std::uint64_t word) { return static_cast<std::uint32_t>(std::countr_zero(word)); }
+std::uint32_t highest_bit(std::uint64_t word) { return static_cast<std::uint32_t>(std::bit_width(word)) - 1; }
+
+}  // namespace
+
+// ---- PortSet ----
+
+PortSet::PortSet() {
     std::size_t size = 65536;
-    for (auto& level : levels_) {
+    for (auto& level : words_) {
+        size = (size + word_bits - 1) / word_bits;
+        level.assign(size, 0);
+    }
+}
+
+// The climb stops at the first word that was and stays non-empty: the levels
+// above cannot change.
+void PortSet::mark(std::uint32_t port, bool member) {
+    std::uint32_t index = port;
+    for (auto& level : words_) {
+        std::uint64_t& word = level[index / word_bits];
+        const bool was_empty = word == 0;
+        const std::uint64_t bit = std::uint64_t{1} << (index % word_bits);
+        word = member ? word | bit : word & ~bit;
+        if ((word == 0) == was_empty) break;
+        index /= word_bits;
+    }
+}
+
+std::optional<std::uint32_t> PortSet::at_or_before(std::uint32_t port) const {
+    // Climb: the bits at or below `index` in its word, else the words before it.
+    std::size_t level = 0;
+    std::uint32_t index = port;
+    for (;; ++level) {
+        if (level == levels) return std::nullopt;
+        const std::uint64_t word = words_[level][index / word_bits];
+        const std::uint64_t at_or_below = word & (~std::uint64_t{0} >> (word_bits - 1 - index % word_bits));
+        if (at_or_below != 0) {
+            index = index / word_bits * word_bits + highest_bit(at_or_below);
+            break;
+        }
+        if (index < word_bits) return std::nullopt;
+        index = index / word_bits - 1;
+    }
+    // Descend: the highest bit of each word, down to a port.
+    for (; level > 0; --level) index = index * word_bits + highest_bit(words_[level - 1][index]);
+    return index;
+}
+
+std::optional<std::uint32_t> PortSet::at_or_after(std::uint32_t port, std::uint32_t last) const {
+    // Climb: the bits at or above `index` in its word, else the words after it,
+    // while they stand for ports up to `last` (all that exist, at most).
+    std::size_t level = 0;
+    std::uint32_t index = port;
+    for (;; ++level) {
+        if (level == levels || (std::uint64_t{index} << (level * level_bits)) > last) return std::nullopt;
+        const std::uint64_t word = words_[level][index / word_bits];
+        const std::uint64_t at_or_above = word & (~std::uint64_t{0} << (index % word_bits));
+        if (at_or_above != 0) {
+            index = index / word_bits * word_bits + lowest_bit(at_or_above);
+            break;
+        }
+        index = index / word_bits + 1;
+    }
+    // Descend: the lowest bit of each word, down to a port.
+    for (; level > 0; --level) index = index * word_bits + lowest_bit(words_[level - 1][index]);
+    if (index > last) return std::nullopt;
+    return index;
+}
+
+// ---- FreeRuns ----
+
+FreeRuns::FreeRuns() {
+    std::size_t size = 65536;
+    for (auto& level : lengths_) {
         level.assign(size, 0);
         size /= fanout;
     }
 }
 
-void LongestRunIndex::set(std::uint32_t start, std::uint32_t length) {
-    std::uint16_t before = levels_[0][start];
+// A maximum of values (not of positions, as std::max_element finds) over a loop
+// kept as a loop: GCC vectorizes it into a few branch-free SIMD instructions,
+// where fully unrolled it becomes a chain of 16 compares.
+std::uint16_t FreeRuns::group_max(std::size_t level, std::uint32_t group) const {
+    const std::uint16_t* first = lengths_[level].data() + group * fanout;
+    std::uint16_t highest = 0;
+#pragma GCC unroll 1
+    for (std::uint32_t i = 0; i < fanout; ++i) highest = std::max(highest, first[i]);
+    return highest;
+}
+
+void FreeRuns::set(std::uint32_t start, std::uint32_t length) {
+    std::uint16_t before = lengths_[0][start];
     std::uint16_t after = static_cast<std::uint16_t>(length);
-    levels_[0][start] = after;
+    if (before == 0 && after != 0) starts_.insert(start);
+    if (before != 0 && after == 0) starts_.erase(start);
+    lengths_[0][start] = after;
     // Climb only while a maximum changes. A child that grows lifts its parent
     // directly; only a child that held the maximum and shrank needs a rescan.
     std::uint32_t index = start;
     for (std::size_t level = 1; level <= top; ++level) {
         const std::uint32_t group = index / fanout;
-        std::uint16_t& parent = levels_[level][group];
+        std::uint16_t& parent = lengths_[level][group];
         const std::uint16_t old_parent = parent;
         if (after < parent) {
             if (before < parent) break;
-            const auto first = levels_[level - 1].begin() + group * fanout;
-            parent = *std::max_element(first, first + fanout);
+            parent = group_max(level - 1, group);
         } else {
             parent = after;
         }
@@ -38,21 +124,38 @@ void LongestRunIndex::set(std::uint32_t start, std::uint32_t length) {
     }
 }
 
-std::optional<std::uint32_t> LongestRunIndex::scan_group(std::size_t level, std::uint32_t from,
-                                                         std::uint32_t length) const {
+// Every non-zero entry of the max-tree lies on the path up from a run start.
+void FreeRuns::clear() {
+    starts_.clear([this](std::uint32_t start) {
+        std::uint32_t entry = start;
+        for (auto& lengths : lengths_) {
+            lengths[entry] = 0;
+            entry /= fanout;
+        }
+    });
+}
+
+FreeRuns::Run FreeRuns::containing(std::uint32_t port) const {
+    const auto start = starts_.at_or_before(port);
+    if (!start) return Run{};
+    const Run run{*start, length_at(*start)};
+    return run.last() >= port ? run : Run{};
+}
+
+std::optional<std::uint32_t> FreeRuns::scan_group(std::size_t level, std::uint32_t from,
+                                                  std::uint32_t length) const {
     const std::uint32_t group_end = (from / fanout + 1) * fanout;
-    for (std::uint32_t i = from; i < group_end && i < levels_[level].size(); ++i)
-        if (levels_[level][i] >= length) return i;
+    for (std::uint32_t i = from; i < group_end && i < lengths_[level].size(); ++i)
+        if (lengths_[level][i] >= length) return i;
     return std::nullopt;
 }
 
-std::optional<std::uint32_t> LongestRunIndex::leftmost_at_least(std::uint32_t from,
-                                                                 std::uint32_t length) const {
+std::optional<std::uint32_t> FreeRuns::leftmost_at_least(std::uint32_t from, std::uint32_t length) const {
     // Climb: look right of `from` within each group, one level up each time.
     std::size_t level = 0;
     std::optional<std::uint32_t> hit;
     for (std::uint32_t index = from; level <= top; ++level, index = index / fanout + 1) {
-        if (index >= levels_[level].size()) return std::nullopt;
+        if (index >= lengths_[level].size()) return std::nullopt;
         if ((hit = scan_group(level, index, length))) break;
     }
     if (!hit) return std::nullopt;
@@ -61,48 +164,73 @@ std::optional<std::uint32_t> LongestRunIndex::leftmost_at_least(std::uint32_t fr
     return hit;
 }
 
+// ---- ReservationsByStart ----
+
+Reservation* ReservationsByStart::at_or_before(std::uint32_t port) const {
+    auto it = tree_.upper_bound(static_cast<Port>(std::min(port, highest_port)));
+    if (it == tree_.begin()) return nullptr;
+    return const_cast<Reservation*>(&*--it);
+}
+
+Reservation* ReservationsByStart::at_or_after(std::uint32_t port, std::uint32_t last) const {
+    if (port > highest_port) return nullptr;
+    auto it = tree_.lower_bound(static_cast<Port>(port));
+    return it != tree_.end() && it->block.start <= last ? const_cast<Reservation*>(&*it) : nullptr;
+}
+
+// ---- SocketsByPort ----
+
+Socket* SocketsByPort::one_on(std::uint32_t port) const {
+    if (port > highest_port) return nullptr;
+    auto it = tree_.find(static_cast<Port>(port));
+    return it == tree_.end() ? nullptr : const_cast<Socket*>(&*it);
+}
+
+std::optional<std::uint32_t> SocketsByPort::port_in(std::uint32_t first, std::uint32_t last) const {
+    if (first > highest_port) return std::nullopt;
+    auto it = tree_.lower_bound(static_cast<Port>(first));
+    if (it == tree_.end() || it->port > last) return std::nullopt;
+    return it->port;
+}
+
+// ---- PortSpace ----
+
 PortSpace::PortSpace(DynamicRange range) { set_range(range); }
 
-PortSpace::~PortSpace() {
-    // The host owns reservations and sockets; only unhook them here.
-    reservations_.clear();
-    bound_.clear();
-    clear_runs();
-}
-
-void PortSpace::clear_runs() {
-    runs_.clear_and_dispose([this](FreeRun* run) {
-        longest_.set(run->start, 0);
-        run_pool_.destroy(run);
-    });
-}
-
+// The free runs are the gaps that reserved blocks and bound ports leave in the
+// range: one walk over both in port order finds them.
 void PortSpace::set_range(DynamicRange range) {
-    clear_runs();
+    runs_.clear();
     range_ = range;
-    FreeRun* all = run_pool_.create();
-    all->start = range.start;
-    all->last = range.last();
-    runs_.insert(*all);
-    index(*all);
-    for (const Reservation& r : reservations_) occupy(r.block.start, r.block.last());
-    for (auto it = bound_.begin(); it != bound_.end(); it = bound_.upper_bound(it->port))
-        if (!covering(it->port)) occupy(it->port, it->port);
+    std::uint32_t free_from = range.start;
+    const auto taken = [&](std::uint32_t first, std::uint32_t last) {
+        const std::uint32_t gap_last = std::min(first - 1, range.last());
+        if (first > free_from && free_from <= gap_last) runs_.set(free_from, gap_last - free_from + 1);
+        free_from = std::max(free_from, last + 1);
+    };
+    auto r = reservations_.begin();
+    auto port = bound_.port_in(0);
+    while (r != reservations_.end() || port) {
+        if (!port || (r != reservations_.end() && r->block.start <= *port)) {
+            taken(r->block.start, r->block.last());
+            ++r;
+        } else {
+            taken(*port, *port);
+            port = bound_.port_in(*port + 1);
+        }
+    }
+    if (free_from <= range.last()) runs_.set(free_from, range.last() - free_from + 1);
 }
 
 Reservation* PortSpace::covering(Port port) const {
-    auto it = reservations_.upper_bound(port);
-    if (it == reservations_.begin()) return nullptr;
-    --it;
-    return it->block.contains(port) ? const_cast<Reservation*>(&*it) : nullptr;
+    Reservation* r = reservations_.at_or_before(port);
+    return r && r->block.contains(port) ? r : nullptr;
 }
 
+// The one covering the block's start, else the first starting inside the block.
 Reservation* PortSpace::overlapping(PortBlock block) const {
     if (Reservation* r = covering(block.start)) return r;
-    auto it = reservations_.lower_bound(block.start);
-    if (it != reservations_.end() && it->block.start <= block.last())
-        return const_cast<Reservation*>(&*it);
-    return nullptr;
+    return reservations_.at_or_after(block.start + 1u, block.last());
 }
 
 Reservation* PortSpace::exactly(PortBlock block) const {
@@ -121,67 +249,59 @@ void PortSpace::add(Reservation& reservation) {
 }
 
 void PortSpace::remove(Reservation& reservation) {
-    reservations_.erase(reservations_.iterator_to(reservation));
+    reservations_.erase(reservation);
     counts_.reservations -= 1;
     counts_.reserved_ports -= reservation.block.count;
     // Ports bound inside the block stay occupied; the runs between them come free.
     const PortBlock block = reservation.block;
     std::uint32_t free_from = block.start;
-    for (auto it = bound_.lower_bound(block.start); it != bound_.end() && it->port <= block.last();
-         ++it) {
-        if (it->port > free_from) vacate(free_from, it->port - 1u);
-        free_from = std::max<std::uint32_t>(free_from, it->port + 1u);
+    for (auto port = bound_.port_in(block.start, block.last()); port;
+         port = bound_.port_in(*port + 1, block.last())) {
+        if (*port > free_from) vacate(free_from, *port - 1);
+        free_from = *port + 1;
     }
     if (free_from <= block.last()) vacate(free_from, block.last());
 }
 
-Socket* PortSpace::first_bound_on(Port port) const {
-    auto it = bound_.find(port);
-    return it == bound_.end() ? nullptr : const_cast<Socket*>(&*it);
+bool PortSpace::any_bound_in(PortBlock block) const {
+    return bound_.port_in(block.start, block.last()).has_value();
 }
 
-bool PortSpace::any_bound_in(PortBlock block) const {
-    auto it = bound_.lower_bound(block.start);
-    return it != bound_.end() && it->port <= block.last();
+bool PortSpace::is_free(PortBlock block) const {
+    // Inside the dynamic range the free ports are exactly those of the free runs:
+    // one lookup answers.
+    if (range_.contains(block.start) && range_.contains(block.last())) {
+        const auto run = runs_.containing(block.start);
+        return !run.empty() && run.last() >= block.last();
+    }
+    return !overlapping(block) && !any_bound_in(block);
 }
 
 std::optional<Port> PortSpace::lowest_unbound_in(PortBlock block) const {
     std::uint32_t candidate = block.start;
-    for (auto it = bound_.lower_bound(block.start); it != bound_.end() && it->port <= candidate; ++it)
-        if (it->port == candidate) ++candidate;
+    while (candidate <= block.last() && bound_.holds(candidate)) ++candidate;
     if (candidate > block.last()) return std::nullopt;
     return static_cast<Port>(candidate);
 }
 
 void PortSpace::bind(Socket& socket, Port port) {
     assert(socket.port == 0 && port != 0);
-    const bool was_free = !covering(port) && !first_bound_on(port);
+    // A port in a free run was neither reserved nor bound until now.
+    const auto run = runs_.containing(port);
     socket.port = port;
     bound_.insert(socket);
     counts_.bound_sockets += 1;
     peaks_.bound_sockets = std::max(peaks_.bound_sockets, counts_.bound_sockets);
-    if (was_free) occupy(port, port);
+    if (!run.empty()) cut(run, port, port);
 }
 
 void PortSpace::unbind(Socket& socket) {
     const Port port = socket.port;
-    bound_.erase(bound_.iterator_to(socket));
+    bound_.erase(socket);
     socket.port = 0;
     counts_.bound_sockets -= 1;
-    if (!covering(port) && !first_bound_on(port)) vacate(port, port);
-}
-
-FreeRun* PortSpace::run_containing(std::uint32_t port) const {
-    auto it = runs_.upper_bound(port);
-    if (it == runs_.begin()) return nullptr;
-    --it;
-    return it->last >= port ? const_cast<FreeRun*>(&*it) : nullptr;
-}
-
-void PortSpace::drop_run(FreeRun& run) {
-    longest_.set(run.start, 0);
-    runs_.erase(runs_.iterator_to(run));
-    run_pool_.destroy(&run);
+    // Only dynamic-range ports make runs; elsewhere there is nothing to give back.
+    if (range_.contains(port) && !covering(port) && !bound_.holds(port)) vacate(port, port);
 }
 
 // [first, last] (clipped to the dynamic range) is free and lies in one run: cut it out.
@@ -189,22 +309,15 @@ void PortSpace::occupy(std::uint32_t first, std::uint32_t last) {
     first = std::max(first, range_.start);
     last = std::min(last, range_.last());
     if (first > last) return;
-    FreeRun* run = run_containing(first);
-    assert(run && run->last >= last);
-    const std::uint32_t run_last = run->last;
-    if (run->start < first) {
-        run->last = first - 1;
-        index(*run);
-    } else {
-        drop_run(*run);
-    }
-    if (last < run_last) {
-        FreeRun* right = run_pool_.create();
-        right->start = last + 1;
-        right->last = run_last;
-        runs_.insert(*right);
-        index(*right);
-    }
+    const auto run = runs_.containing(first);
+    assert(!run.empty() && run.last() >= last);
+    cut(run, first, last);
+}
+
+// [first, last] lies in `run`: what is left of the run on either side stays free.
+void PortSpace::cut(const FreeRuns::Run& run, std::uint32_t first, std::uint32_t last) {
+    runs_.set(run.start, first - run.start);
+    if (last < run.last()) runs_.set(last + 1, run.last() - last);
 }
 
 // [first, last] (clipped to the dynamic range) was occupied and is free now: join it
@@ -213,42 +326,34 @@ void PortSpace::vacate(std::uint32_t first, std::uint32_t last) {
     first = std::max(first, range_.start);
     last = std::min(last, range_.last());
     if (first > last) return;
-    FreeRun* run = first > range_.start ? run_containing(first - 1) : nullptr;
-    if (run) {
-        run->last = last;
-    } else {
-        run = run_pool_.create();
-        run->start = first;
-        run->last = last;
-        runs_.insert(*run);
-    }
-    auto next = runs_.find(last + 1);
-    if (next != runs_.end()) {
-        run->last = next->last;
-        drop_run(*next);
-    }
-    index(*run);
+    const auto left = first > range_.start ? runs_.containing(first - 1) : FreeRuns::Run{};
+    const std::uint32_t start = left.empty() ? first : left.start;
+    const std::uint32_t right = last < range_.last() ? runs_.length_at(last + 1) : 0;
+    // The joined run first: it outgrows the right one, so dropping that one then
+    // stops climbing the max-tree where their paths meet.
+    runs_.set(start, last + right - start + 1);
+    if (right != 0) runs_.set(last + 1, 0);
 }
 
 std::optional<Port> PortSpace::fit_at_or_after(std::uint32_t from, std::uint32_t length) const {
-    if (const FreeRun* run = run_containing(from); run && run->last - from + 1 >= length)
+    if (const auto run = runs_.containing(from); !run.empty() && run.last() - from + 1 >= length)
         return static_cast<Port>(from);
-    if (auto start = longest_.leftmost_at_least(from + 1, length)) return static_cast<Port>(*start);
+    if (auto start = runs_.leftmost_at_least(from + 1, length)) return static_cast<Port>(*start);
     return std::nullopt;
 }
 
 std::uint64_t PortSpace::fitting_starts(std::uint32_t length) const {
     std::uint64_t total = 0;
-    for (auto start = longest_.leftmost_at_least(0, length); start;
-         start = longest_.leftmost_at_least(*start + 1, length))
-        total += longest_.length_at(*start) - length + 1;
+    for (auto start = runs_.leftmost_at_least(0, length); start;
+         start = runs_.leftmost_at_least(*start + 1, length))
+        total += runs_.length_at(*start) - length + 1;
     return total;
 }
 
 Port PortSpace::nth_fitting_start(std::uint64_t k, std::uint32_t length) const {
-    for (auto start = longest_.leftmost_at_least(0, length); start;
-         start = longest_.leftmost_at_least(*start + 1, length)) {
-        const std::uint64_t here = longest_.length_at(*start) - length + 1;
+    for (auto start = runs_.leftmost_at_least(0, length); start;
+         start = runs_.leftmost_at_least(*start + 1, length)) {
+        const std::uint64_t here = runs_.length_at(*start) - length + 1;
         if (k < here) return static_cast<Port>(*start + k);
         k -= here;
     }

@@ -5,14 +5,24 @@
 namespace wsrsim::trace {
 namespace {
 
-void count(std::vector<CodeCount>& counts, Error error) {
-    for (CodeCount& entry : counts) {
-        if (entry.error == error) {
-            ++entry.count;
-            return;
+// Counts one more `error` in `counts`, which keeps codes in order of first
+// appearance, and gives the position of its entry.
+std::size_t count(std::vector<CodeCount>& counts, Error error) {
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+        if (counts[i].error == error) {
+            ++counts[i].count;
+            return i;
         }
     }
     counts.push_back(CodeCount{error, 1});
+    return counts.size() - 1;
+}
+
+constexpr std::size_t clock_kind = Request{req::AdvanceClock{}}.index();
+
+// The request as the trace wrote it: its `@T`, or the rest of the line.
+std::string_view request_text(std::size_t kind, const TraceLine& line) {
+    return kind == clock_kind ? line.clock_text : line.request_text;
 }
 
 // Replays report progress this often (in lines): often enough for a bar, rarely
@@ -65,18 +75,33 @@ void ReplayEngine::start() {
 
 Nanos ReplayEngine::now() const { return model_ ? model_->now() : clock_; }
 
-void ReplayEngine::record(std::size_t kind, const TraceLine& line, std::string_view text,
-                          const Outcome& outcome) {
+void ReplayEngine::record(std::size_t kind, const TraceLine& line, const Outcome& outcome) {
     ++summary_.requests;
     ++summary_.requests_by_kind[kind];
-    count(summary_.outcomes, outcome.error);
-    if (options_.events) options_.events->record(ReplayEvent{now(), line.number, kind, text, outcome});
+    // Unlikely: keeps the event's setup off the path of a replay without --events.
+    if (options_.events) [[unlikely]]
+        options_.events->record(ReplayEvent{now(), line.number, kind, request_text(kind, line), outcome});
+    count_outcome(outcome.error);
 }
 
-const Outcome& ReplayEngine::issue(const Request& request, const TraceLine& line, std::string_view text) {
-    served_ = backend_->apply(request);
-    record(request.index(), line, text, served_);
-    return served_;
+void ReplayEngine::count_outcome(Error error) {
+    std::uint8_t& slot = outcome_slots_[static_cast<std::uint32_t>(error) % outcome_slots_.size()];
+    if (slot != 0 && slot <= summary_.outcomes.size() && summary_.outcomes[slot - 1].error == error) {
+        ++summary_.outcomes[slot - 1].count;
+        return;
+    }
+    const std::size_t position = count(summary_.outcomes, error);
+    if (position < UINT8_MAX) slot = static_cast<std::uint8_t>(position + 1);
+}
+
+// The outcome is built where the caller keeps it and read field by field until
+// the line is done: copied whole straight away, it would be loaded wider than
+// the backend stored it, which stalls store-to-load forwarding.
+Outcome ReplayEngine::issue(const Request& request, const TraceLine& line) {
+    const std::size_t kind = request.index();
+    Outcome outcome = backend_->apply(request);
+    record(kind, line, outcome);
+    return outcome;
 }
 
 Token ReplayEngine::token_of(const TokenOperand& operand) const {
@@ -99,21 +124,19 @@ void ReplayEngine::note_failed_wildcard(std::uint64_t line, const Outcome& outco
 
 // `wait VAR`: the request's outcome, from the backend if it was still pending
 // when issued, else the outcome it settled with at once.
-const Outcome& ReplayEngine::wait_for(TraceLine& line) {
+Outcome ReplayEngine::wait_for(TraceLine& line) {
     Variable& waited = variable(line.waits);
     if (waited.pending == 0) {
-        served_ = waited.settled;
-        record(line.request.index(), line, line.request_text, served_);
+        record(line.request.index(), line, waited.settled);
     } else {
         std::get<req::Wait>(line.request).request = waited.pending;
-        issue(line.request, line, line.request_text);
+        waited.settled = issue(line.request, line);
         backend_->forget(waited.pending);
         waited.pending = 0;
-        waited.settled = served_;
-        if (waited.wildcard) note_failed_wildcard(line.number, served_);
+        if (waited.wildcard) note_failed_wildcard(line.number, waited.settled);
     }
-    waited.token = served_.token;
-    return served_;
+    waited.token = waited.settled.token;
+    return waited.settled;
 }
 
 void ReplayEngine::bind_variable(const TraceLine& line, const Outcome& outcome) {
@@ -131,7 +154,7 @@ void ReplayEngine::bind_variable(const TraceLine& line, const Outcome& outcome) 
     bound.wildcard = acquire && acquire->block.start == 0;
 }
 
-const Outcome& ReplayEngine::serve(TraceLine& line) {
+Outcome ReplayEngine::serve(TraceLine& line) {
     if (std::holds_alternative<req::Wait>(line.request)) return wait_for(line);
     std::visit(
         [&](auto& request) {
@@ -145,7 +168,7 @@ const Outcome& ReplayEngine::serve(TraceLine& line) {
         },
         line.request);
 
-    const Outcome& outcome = issue(line.request, line, line.request_text);
+    const Outcome outcome = issue(line.request, line);
     if (line.new_socket != no_name) {
         if (line.new_socket >= sockets_.size()) sockets_.resize(line.new_socket + 1, no_socket);
         sockets_[line.new_socket] = outcome.socket;
@@ -189,8 +212,7 @@ std::optional<TraceError> ReplayEngine::run(TraceLine& line) {
     start();
     if (line.sets_clock) {
         const Nanos before = now();
-        const Outcome& advanced =
-            issue(Request{req::AdvanceClock{line.clock}}, line, line.clock_text);
+        const Outcome advanced = issue(Request{req::AdvanceClock{line.clock}}, line);
         if (!advanced.ok())
             return TraceError{options_.file, line.number, line.clock_column,
                               "time goes backwards: the clock is already at " + std::to_string(before) +
