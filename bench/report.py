@@ -253,15 +253,15 @@ def replay_section(runs):
 
 
 WHY_REPLAY = """\
-Why: a whole replay costs the time of parsing plus the time of serving, so 5M/s
-needs both well above 5M/s (200 ns a request together). Serving is there; the
-parser is not: callgrind counts about 1,280 instructions per line with an
-expectation (splitting into words about 280, the request's operands about 400,
-the expectation about 170, reading lines about 70), spread over many small steps
-with no single hot spot. On this machine (a 2 GHz virtual CPU, where a plain
-byte loop runs at 1 ns a byte) that is about 250 ns a line. Reaching the target
-here would take a parser that reads operands as it scans instead of splitting
-the line into words first, or a machine about twice as fast per core."""
+Why: a whole replay costs parsing plus serving, so its rate is about
+1 / (1/parse + 1/serve): 5M/s needs both near 10M/s (100 ns a request each).
+Serving is at about 7M/s. The parser is the larger part: callgrind counts about
+1,280 instructions per line with an expectation (splitting into words about 280,
+the request's operands about 400, the expectation about 170, reading lines about
+70), spread over many small steps with no single hot spot, about 250 ns a line
+on this machine (a 2 GHz virtual CPU, where a plain byte loop runs at 1 ns a
+byte). Reaching the target here would take a parser that reads operands as it
+scans instead of splitting the line into words first."""
 
 
 # ---- other measurements -------------------------------------------------------------
