@@ -191,3 +191,17 @@ TEST_CASE("after a reboot a persistent reservation keeps ephemeral ports and wil
     CHECK(w.acquired(w.open(), wildcard(10)).block == PortBlock{49252, 10});
     CHECK(w.bound(w.open(), 0) == 49262);
 }
+
+TEST_CASE("peak counts keep the highest value each count reached after the state shrinks") {
+    World w;
+    const SocketHandle first = w.open(app, SocketKind::udp);
+    const SocketHandle second = w.open(app, SocketKind::udp);
+    w.acquired(first, sample_block);
+    const Outcome later = w.acquired(second, PortBlock{6000, 5});
+    w.bound(w.open(app, SocketKind::udp), 7000);
+    REQUIRE(w.host.release(second, later.token).ok());
+    REQUIRE(w.host.close_socket(first) == Error::ok);
+    CHECK(w.host.counts(Transport::udp) == PortSpaceCounts{0, 0, 1});
+    CHECK(w.host.peak_counts(Transport::udp) == PortSpaceCounts{2, 25, 1});
+    CHECK(w.host.peak_counts(Transport::tcp) == PortSpaceCounts{});
+}
