@@ -7,7 +7,6 @@ namespace wsrsim::core {
 
 namespace {
 
-std::uint32_t lowest_bit(std::uint64_t word) { return static_cast<std::uint32_t>(std::countr_zero(word)); }
 std::uint32_t highest_bit(std::uint64_t word) { return static_cast<std::uint32_t>(std::bit_width(word)) - 1; }
 
 }  // namespace
@@ -53,27 +52,6 @@ std::optional<std::uint32_t> PortSet::at_or_before(std::uint32_t port) const {
     }
     // Descend: the highest bit of each word, down to a port.
     for (; level > 0; --level) index = index * word_bits + highest_bit(words_[level - 1][index]);
-    return index;
-}
-
-std::optional<std::uint32_t> PortSet::at_or_after(std::uint32_t port, std::uint32_t last) const {
-    // Climb: the bits at or above `index` in its word, else the words after it,
-    // while they stand for ports up to `last` (all that exist, at most).
-    std::size_t level = 0;
-    std::uint32_t index = port;
-    for (;; ++level) {
-        if (level == levels || (std::uint64_t{index} << (level * level_bits)) > last) return std::nullopt;
-        const std::uint64_t word = words_[level][index / word_bits];
-        const std::uint64_t at_or_above = word & (~std::uint64_t{0} << (index % word_bits));
-        if (at_or_above != 0) {
-            index = index / word_bits * word_bits + lowest_bit(at_or_above);
-            break;
-        }
-        index = index / word_bits + 1;
-    }
-    // Descend: the lowest bit of each word, down to a port.
-    for (; level > 0; --level) index = index * word_bits + lowest_bit(words_[level - 1][index]);
-    if (index > last) return std::nullopt;
     return index;
 }
 

@@ -1,7 +1,7 @@
-// One transport's port space: its reservations by start, its bound sockets by
-// port, and the free runs of its dynamic range. Every query is a hash lookup or a
-// few word operations over fixed bitmaps of the 65536 ports, never a walk over
-// ports.
+// One transport's port space: its reservations by start and its bound sockets by
+// port in intrusive search trees, and the free runs of its dynamic range in fixed
+// structures over the 65536 ports. Every query is O(log n) in live reservations
+// and bound sockets or a few word operations, never a walk over ports.
 #pragma once
 
 #include <array>
@@ -13,25 +13,20 @@
 #include <vector>
 
 #include "objects.hpp"
-#include "pool.hpp"
 
 namespace wsrsim::core {
 
 // A set of ports as a bitmap of 65536 bits, with a level above holding a bit per
 // 64-bit word that says whether the word has any bit set, three levels in all:
-// the nearest member at or below a port, or at or after it, takes a few word
-// operations however far away it is, where a search tree would take a
-// hard-to-predict branch at each of its levels.
+// the nearest member at or below a port takes a few word operations however far
+// away it is, where a search tree would take a hard-to-predict branch at each of
+// its levels.
 class PortSet {
 public:
     PortSet();
     void insert(std::uint32_t port) { mark(port, true); }
     void erase(std::uint32_t port) { mark(port, false); }
-    bool contains(std::uint32_t port) const { return words_[0][port / word_bits] >> (port % word_bits) & 1; }
     std::optional<std::uint32_t> at_or_before(std::uint32_t port) const;
-    // The lowest member in [port, last]; port may be 65536 (none). A near `last`
-    // ends the search early in a sparse set.
-    std::optional<std::uint32_t> at_or_after(std::uint32_t port, std::uint32_t last = highest_port) const;
     // Empties the set, calling visit(port) for each member.
     template <class Visit>
     void clear(Visit visit) { clear_word(levels - 1, 0, visit); }
