@@ -253,15 +253,18 @@ def replay_section(runs):
 
 
 WHY_REPLAY = """\
-Why: a whole replay costs parsing plus serving, so its rate is about
-1 / (1/parse + 1/serve): 5M/s needs both near 10M/s (100 ns a request each).
-Serving is at about 7M/s. The parser is the larger part: callgrind counts about
-1,280 instructions per line with an expectation (splitting into words about 280,
-the request's operands about 400, the expectation about 170, reading lines about
-70), spread over many small steps with no single hot spot, about 250 ns a line
-on this machine (a 2 GHz virtual CPU, where a plain byte loop runs at 1 ns a
-byte). Reaching the target here would take a parser that reads operands as it
-scans instead of splitting the line into words first."""
+Why: a whole replay reads, parses, serves and checks each line in turn. On the
+trace with expectations callgrind counts about 1,750 instructions a line, and
+valgrind's branch model about 23 mispredicted branches: the parser 1,040 and 13,
+the model 330 and 7, the engine around it 250 and 3, reading lines 80 and 1.
+5M/s leaves 400 cycles a line on this machine (a 2 GHz virtual CPU). The parser
+reads a line in one pass, converting operands as it scans them (about 15% faster
+than splitting the line into words first); what is left is spread over many
+small steps (names looked up, numbers converted, outcomes and fields matched)
+with no single hot spot, and so is serving. Reaching the target here would take
+a different kind of reader (all word boundaries of a line found at once with
+vector instructions, commands and outcomes found by precomputed hashes) and an
+engine that dispatches a request once instead of three times."""
 
 
 # ---- other measurements -------------------------------------------------------------

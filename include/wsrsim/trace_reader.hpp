@@ -52,10 +52,6 @@
 
 namespace wsrsim::trace {
 
-namespace text {
-struct Word;
-}
-
 // A line the reader cannot understand: it stops the replay (SPEC §11).
 struct TraceError {
     std::string file;
@@ -229,7 +225,7 @@ public:
     std::size_t variable_count() const { return variables_.size(); }
 
 private:
-    class Scanner;
+    class Cursor;
     enum class VariableState : std::uint8_t { token, request, waited_request };
 
     // What may follow a request's operands, and what did.
@@ -240,16 +236,17 @@ private:
     };
     struct Options {
         bool async = false;
-        const text::Word* variable = nullptr;
+        std::string_view variable;  // `as VAR`; empty if none
         std::optional<ReservationKind> store;
     };
 
-    bool parse_request(Scanner& words, const text::Word& command, TraceLine& line, Options& options);
-    bool read_options(Scanner& words, const Allowed& allowed, Options& options);
-    bool parse_expectation(Scanner& words, TraceLine& line);
-    std::optional<NameId> known_socket(Scanner& words);
-    std::optional<NameId> usable_variable(Scanner& words, const text::Word& word);
-    std::optional<TokenOperand> token_operand(Scanner& words, const text::Word& word);
+    std::optional<TraceError> read(std::string_view text, std::uint64_t number, TraceLine& line);
+    bool parse_request(Cursor& words, std::string_view command, TraceLine& line, Options& options);
+    bool read_options(Cursor& words, const Allowed& allowed, Options& options);
+    bool parse_expectation(Cursor& words, TraceLine& line);
+    std::optional<NameId> known_socket(Cursor& words);
+    std::optional<NameId> usable_variable(Cursor& words, std::string_view word);
+    std::optional<TokenOperand> token_operand(Cursor& words, std::string_view word);
 
     std::string file_;
     NameTable command_names_;

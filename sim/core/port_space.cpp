@@ -231,14 +231,16 @@ void PortSpace::remove(Reservation& reservation) {
     counts_.reservations -= 1;
     counts_.reserved_ports -= reservation.block.count;
     // Ports bound inside the block stay occupied; the runs between them come free.
-    const PortBlock block = reservation.block;
-    std::uint32_t free_from = block.start;
-    for (auto port = bound_.port_in(block.start, block.last()); port;
-         port = bound_.port_in(*port + 1, block.last())) {
+    // Only the part inside the dynamic range makes runs.
+    const std::uint32_t first = std::max<std::uint32_t>(reservation.block.start, range_.start);
+    const std::uint32_t last = std::min(reservation.block.last(), range_.last());
+    if (first > last) return;
+    std::uint32_t free_from = first;
+    for (auto port = bound_.port_in(first, last); port; port = bound_.port_in(*port + 1, last)) {
         if (*port > free_from) vacate(free_from, *port - 1);
         free_from = *port + 1;
     }
-    if (free_from <= block.last()) vacate(free_from, block.last());
+    if (free_from <= last) vacate(free_from, last);
 }
 
 bool PortSpace::any_bound_in(PortBlock block) const {
@@ -264,13 +266,14 @@ std::optional<Port> PortSpace::lowest_unbound_in(PortBlock block) const {
 
 void PortSpace::bind(Socket& socket, Port port) {
     assert(socket.port == 0 && port != 0);
-    // A port in a free run was neither reserved nor bound until now.
-    const auto run = runs_.containing(port);
     socket.port = port;
     bound_.insert(socket);
     counts_.bound_sockets += 1;
     peaks_.bound_sockets = std::max(peaks_.bound_sockets, counts_.bound_sockets);
-    if (!run.empty()) cut(run, port, port);
+    // A port in a free run was neither reserved nor bound until now; only the
+    // dynamic range has runs.
+    if (!range_.contains(port)) return;
+    if (const auto run = runs_.containing(port); !run.empty()) cut(run, port, port);
 }
 
 void PortSpace::unbind(Socket& socket) {

@@ -1,12 +1,11 @@
-// Small text helpers of the trace layer: splitting a line into words, decimal
-// numbers, and quoting what a user wrote back to them.
+// Small text helpers of the trace layer: classifying bytes, finding where words
+// end, decimal numbers, and quoting what a user wrote back to them.
 #pragma once
 
 #include <array>
 #include <bit>
 #include <cstring>
 #include <limits>
-#include <new>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,16 +14,31 @@
 
 namespace wsrsim::trace::text {
 
-// What ends a word, by byte: one table load per byte instead of five compares.
-enum : std::uint8_t { blank_byte = 1, comment_byte = 2 };
+// Bytes by what they can be in a trace line: one table load per byte instead of
+// a chain of compares.
+enum : std::uint8_t {
+    blank_byte = 1,       // separates words
+    comment_byte = 2,     // '#': the rest of the line is a comment
+    name_first_byte = 4,  // may start a name: a letter or '_'
+    name_byte = 8,        // may continue a name: a letter, a digit, '_', '-', '.'
+    part_end_byte = 16,   // '#' or '=': may end the words of a part (a comment, an arrow)
+};
 inline constexpr auto byte_classes = [] {
     std::array<std::uint8_t, 256> classes{};
     for (unsigned char c : {' ', '\t', '\r', '\v', '\f'}) classes[c] = blank_byte;
-    classes[static_cast<unsigned char>('#')] = comment_byte;
+    classes[static_cast<unsigned char>('#')] = comment_byte | part_end_byte;
+    classes[static_cast<unsigned char>('=')] = part_end_byte;
+    for (int c = 0; c < 256; ++c) {
+        const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        if (letter) classes[c] = name_first_byte | name_byte;
+        if ((c >= '0' && c <= '9') || c == '-' || c == '.') classes[c] = name_byte;
+    }
     return classes;
 }();
 inline std::uint8_t byte_class(char c) { return byte_classes[static_cast<unsigned char>(c)]; }
 inline bool is_blank(char c) { return byte_class(c) == blank_byte; }
+// A blank or a '#' ends the word before it.
+inline bool ends_word(char c) { return (byte_class(c) & (blank_byte | comment_byte)) != 0; }
 
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -45,69 +59,23 @@ inline const char* word_end(const char* at, const char* const end) {
             continue;
         }
         at += std::countr_zero(below) / 8;  // the lowest byte comes first
-        if (byte_class(*at) != 0) return at;
+        if (ends_word(*at)) return at;
         ++at;
     }
-    while (at != end && byte_class(*at) == 0) ++at;
+    while (at != end && !ends_word(*at)) ++at;
     return at;
 }
 
-struct Word {
-    std::string_view text;
-    std::uint32_t column;  // from 1
-    bool set_off;          // two or more blanks, or a tab, before it
-};
-
-// The words of a line up to a '#' comment, in a fixed array: splitting never allocates.
-class Words {
-public:
-    static constexpr std::size_t capacity = 32;
-
-    explicit Words(std::string_view line) {
-        const char* const first = line.data();
-        const char* const end = first + line.size();
-        const char* at = first;
-        const char* previous_end = first;
-        std::size_t count = 0;
-        for (;;) {
-            while (at != end && is_blank(*at)) ++at;
-            if (at == end || *at == '#') break;
-            const char* const start = at;
-            at = word_end(at, end);
-            if (count == capacity) {
-                overflow_column_ = static_cast<std::uint32_t>(start - first + 1);
-                break;
-            }
-            if (*start == '=' && arrow_ == capacity && at - start >= 2 && start[1] == '>') arrow_ = count;
-            // Set off: two blanks or more before it, or a tab.
-            const bool set_off = start - previous_end >= 2 || (start != first && start[-1] == '\t');
-            ::new (&slots_[count++].word) Word{std::string_view(start, static_cast<std::size_t>(at - start)),
-                                               static_cast<std::uint32_t>(start - first + 1), set_off};
-            previous_end = at;
-        }
-        count_ = count;
-    }
-
-    std::size_t size() const { return count_; }
-    const Word& operator[](std::size_t i) const { return slots_[i].word; }
-    // The index of the first word beginning with "=>" (an expectation's arrow, or a
-    // misspelt one), size() if none.
-    std::size_t arrow() const { return std::min(arrow_, count_); }
-    // The column of the first word past the capacity, 0 if none.
-    std::uint32_t overflow_column() const { return overflow_column_; }
-
-private:
-    // Slots are left uninitialized (a Word's string_view would zero itself): a
-    // line sets only the few words it has.
-    union Slot {
-        Slot() {}
-        Word word;
-    };
-    Slot slots_[capacity];
-    std::size_t count_ = 0;
-    std::size_t arrow_ = capacity;
-    std::uint32_t overflow_column_ = 0;
-};
+// The word is the literal, or begins with it. The literal's length is a constant,
+// so the comparison compiles to a few loads rather than a call.
+template <std::size_t N>
+bool is(std::string_view word, const char (&literal)[N]) {
+    return word.size() == N - 1 && std::memcmp(word.data(), literal, N - 1) == 0;
+}
+template <std::size_t N>
+bool starts_with(std::string_view word, const char (&literal)[N]) {
+    return word.size() >= N - 1 && std::memcmp(word.data(), literal, N - 1) == 0;
+}
 
 // A decimal number made of digits only (no sign, no blanks), if it fits in T.
 template <class T>

@@ -43,14 +43,6 @@ constexpr std::array commands{
 };
 
 
-bool is_name(std::string_view word) {
-    auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
-    if (word.empty() || !letter(word.front())) return false;
-    for (char c : word)
-        if (!letter(c) && !text::is_digit(c) && c != '-' && c != '.') return false;
-    return true;
-}
-
 // `key=value` split at the first '='; key is empty if there is none. Words are
 // short: a plain loop beats a call to memchr.
 std::pair<std::string_view, std::string_view> setting(std::string_view word) {
@@ -85,6 +77,33 @@ constexpr std::array<std::string_view, sizeof...(I)> kind_names(std::index_seque
     return {kind_name<std::variant_alternative_t<I, Request>>...};
 }
 constexpr auto request_kind_names = kind_names(std::make_index_sequence<request_kind_count>{});
+
+std::optional<SocketKind> parse_socket_kind(std::string_view word) {
+    for (SocketKind kind : {SocketKind::tcp, SocketKind::udp, SocketKind::other})
+        if (socket_kind_name(kind) == word) return kind;
+    return std::nullopt;
+}
+
+constexpr std::string_view utf8_byte_order_mark = "\xEF\xBB\xBF";
+
+std::string_view from_to(const char* begin, const char* end) {
+    return {begin, static_cast<std::size_t>(end - begin)};
+}
+
+// The column of the line's first word beginning with "=>" if it is not just
+// "=>" (an arrow without its blank).
+std::optional<std::uint32_t> misspelt_arrow(std::string_view line) {
+    const char* const first = line.data();
+    const char* const end = first + line.size();
+    for (const char* at = first;;) {
+        while (at != end && text::is_blank(*at)) ++at;
+        if (at == end || *at == '#') return std::nullopt;
+        const char* const word = at;
+        at = text::word_end(at, end);
+        if (at - word >= 2 && word[0] == '=' && word[1] == '>')
+            return at - word == 2 ? std::nullopt : std::optional(static_cast<std::uint32_t>(word - first + 1));
+    }
+}
 
 }  // namespace
 
@@ -130,112 +149,165 @@ std::optional<std::string> read_policy_setting(std::string_view word, PolicySett
     return "unknown policy setting " + quoted(word) + " (wildcard=, ephemeral= or latency=)";
 }
 
-// Walks the words of one line, recording the first error.
-class TraceParser::Scanner {
+// One line's words, read left to right in a single pass: an operand is checked
+// and converted while it is scanned, so the usual line looks at each byte once.
+// The words before an arrow (`=>`) are the request's part of the line, the rest
+// the expectation's; a '#' ends both. Words are views into the line and never
+// empty, so an empty view says "no word" (the error is recorded here).
+class TraceParser::Cursor {
 public:
-    Scanner(const TraceParser& parser, const text::Words& words, std::uint64_t line,
-            std::size_t begin, std::size_t end, std::uint32_t end_column)
-        : parser_(parser), words_(words), line_(line), at_(begin), end_(end), end_column_(end_column) {}
+    Cursor(const TraceParser& parser, std::string_view line, std::uint64_t number)
+        : parser_(parser), line_(line.data()), at_(line.data()), end_(line.data() + line.size()),
+          understood_end_(line.data()), number_(number) {}
 
-    bool done() const { return at_ == end_; }
-    const text::Word& peek() const { return words_[at_]; }
-    const text::Word& take() { return words_[at_++]; }
     std::string_view usage = {};
+    std::optional<TraceError> error;
+
+    // Skips blanks; true when no word of the current part is left.
+    bool done() {
+        while (at_ != end_ && text::is_blank(*at_)) ++at_;
+        // One table load rules out both the comment and the arrow for most words.
+        if (at_ == end_) return true;
+        return (text::byte_class(*at_) & text::part_end_byte) && (*at_ == '#' || (in_request_ && at_arrow()));
+    }
+
+    // The next word; only after done() said there is one.
+    std::string_view take() {
+        const char* const begin = at_;
+        at_ = understood_end_ = text::word_end(at_, end_);
+        return from_to(begin, at_);
+    }
+
+    // At a word beginning with "=>": the arrow, or a misspelt one.
+    bool at_arrow() const { return end_ - at_ >= 2 && at_[0] == '=' && at_[1] == '>'; }
+
+    // The words from here on (past the arrow) are the expectation's.
+    void start_expectation() { in_request_ = false; }
+    bool in_expectation() const { return !in_request_; }
+
+    std::uint32_t column(std::string_view word) const { return column_of(word.data()); }
 
     // Errors are rare: their messages are built out of line, so that the paths
     // every line takes stay small enough to inline.
     [[gnu::cold]] bool fail(std::uint32_t column, std::string message) {
-        if (!error) error = TraceError{parser_.file(), line_, column, std::move(message)};
+        if (!error) error = TraceError{parser_.file(), number_, column, std::move(message)};
         return false;
     }
-    bool fail_here(std::string message) { return fail(done() ? end_column_ : peek().column, std::move(message)); }
+    bool fail(std::string_view word, std::string message) { return fail(column(word), std::move(message)); }
+    bool fail_here(std::string message) { return fail(done() ? end_column() : column_of(at_), std::move(message)); }
 
     // The next word, or an error naming what was missing.
-    const text::Word* operand(std::string_view what) {
-        if (done()) [[unlikely]] {
-            missing(what);
-            return nullptr;
-        }
-        return &take();
+    std::string_view operand(std::string_view what) {
+        if (done()) [[unlikely]] return missing(what), std::string_view();
+        return take();
     }
 
+    // The next word as a number no higher than `highest`. Up to 19 digits cannot
+    // overflow 64 bits, so they are converted as they are scanned; anything else
+    // (a longer number, a word that is not one) takes the slow way.
     template <class T>
     std::optional<T> number(std::string_view what, std::uint64_t highest) {
-        const text::Word* word = operand(what);
-        if (!word) return std::nullopt;
-        const auto value = text::to_number<std::uint64_t>(word->text);
-        if (!value || *value > highest) [[unlikely]] {
-            not_a_number(*word, what, highest);
-            return std::nullopt;
+        if (done()) [[unlikely]] return missing(what), std::nullopt;
+        const char* digit = at_;
+        std::uint64_t value = 0;
+        for (; digit != end_ && text::is_digit(*digit) && digit - at_ < 19; ++digit)
+            value = value * 10 + static_cast<unsigned>(*digit - '0');
+        if (digit != at_ && (digit == end_ || text::ends_word(*digit)) && value <= highest) [[likely]] {
+            at_ = understood_end_ = digit;
+            return static_cast<T>(value);
         }
-        return static_cast<T>(*value);
+        const auto long_value = long_number(what, highest);
+        if (!long_value) return std::nullopt;
+        return static_cast<T>(*long_value);
     }
 
     std::optional<Port> port(std::string_view what) { return number<Port>(what, highest_port); }
     std::optional<Pid> pid() { return number<Pid>("PID", UINT32_MAX); }
 
     std::optional<Transport> transport() {
-        const text::Word* word = operand("tcp|udp");
-        if (!word) return std::nullopt;
-        if (auto transport = parse_transport(word->text)) return transport;
-        fail(word->column, "expected tcp or udp, got " + quoted(word->text));
+        const std::string_view word = operand("tcp|udp");
+        if (word.empty()) return std::nullopt;
+        if (auto transport = parse_transport(word)) return transport;
+        fail(word, "expected tcp or udp, got " + quoted(word));
         return std::nullopt;
     }
 
-    const text::Word* name(std::string_view what) {
-        const text::Word* word = operand(what);
-        if (!word) return nullptr;
-        if (is_name(word->text)) return word;
-        name_expected(*word, what);
-        return nullptr;
+    // The next word if it is a name, scanned once; otherwise an error.
+    std::string_view name(std::string_view what) {
+        if (done()) [[unlikely]] return missing(what), std::string_view();
+        const char* const begin = at_;
+        const char* end = begin;
+        if (text::byte_class(*end) & text::name_first_byte)
+            for (++end; end != end_ && (text::byte_class(*end) & text::name_byte); ++end) {}
+        if (end != begin && (end == end_ || text::ends_word(*end))) [[likely]] {
+            at_ = understood_end_ = end;
+            return from_to(begin, end);
+        }
+        name_expected(take(), what);
+        return {};
     }
 
-    bool name_expected(const text::Word& word, std::string_view what) {
-        return fail(word.column, std::string(what) + " must be a name (a letter, then letters, digits, "
-                                                     "'_', '-', '.'), not " + quoted(word.text));
+    bool name_expected(std::string_view word, std::string_view what) {
+        return fail(word, std::string(what) + " must be a name (a letter, then letters, digits, "
+                                              "'_', '-', '.'), not " + quoted(word));
+    }
+
+    // Set off: two blanks or more before it, or a tab.
+    bool set_off(std::string_view word) const {
+        const char* const begin = word.data();
+        const char* blanks = begin;
+        while (blanks != line_ && text::is_blank(blanks[-1])) --blanks;
+        return begin - blanks >= 2 || (begin != blanks && begin[-1] == '\t');
     }
 
     // A word the line cannot take here. Set off by blanks it starts a margin note
-    // running to the end of the line, as in the listing of SPEC §11; otherwise it
+    // running to the end of the part, as in the listing of SPEC §11; otherwise it
     // is an error.
-    bool note_or_fail(const text::Word& word) {
-        if (word.set_off) {
-            note_ = static_cast<std::size_t>(&word - &words_[0]);
-            at_ = end_;
-            return true;
-        }
-        return fail(word.column, "unexpected " + quoted(word.text) + " (usage: " + std::string(usage) + ")");
+    bool note_or_fail(std::string_view word) {
+        if (!set_off(word)) return fail(word, "unexpected " + quoted(word) + " (usage: " + std::string(usage) + ")");
+        const char* note = word.data();
+        while (note != line_ && text::is_blank(note[-1])) --note;
+        while (!done()) take();
+        understood_end_ = note;
+        return true;
     }
 
     // Nothing but a note may follow.
     bool finished() { return done() || note_or_fail(take()); }
 
-    // Where the words this scanner understood end: at a note, or at its end.
-    std::size_t understood_end() const { return note_ ? *note_ : end_; }
-
-    std::optional<TraceError> error;
+    // Where the words this cursor understood end: at a note, or past the last word taken.
+    const char* understood_end() const { return understood_end_; }
 
 private:
+    std::uint32_t column_of(const char* at) const { return static_cast<std::uint32_t>(at - line_ + 1); }
+    // Where a missing word is reported: at the arrow that ended the part, or just
+    // past its last word.
+    std::uint32_t end_column() const { return column_of(at_ != end_ && *at_ != '#' ? at_ : understood_end_); }
+
     [[gnu::cold]] void missing(std::string_view what) {
-        fail(end_column_, "missing " + std::string(what) + " (usage: " + std::string(usage) + ")");
+        fail(end_column(), "missing " + std::string(what) + " (usage: " + std::string(usage) + ")");
     }
 
-    [[gnu::cold]] void not_a_number(const text::Word& word, std::string_view what, std::uint64_t highest) {
-        if (const auto value = text::to_number<std::uint64_t>(word.text))
-            fail(word.column, std::string(what) + " " + std::to_string(*value) + " is above " + std::to_string(highest));
-        else if (text::all_digits(word.text))
-            fail(word.column, std::string(what) + " " + quoted(word.text) + " is too large");
+    [[gnu::cold]] std::optional<std::uint64_t> long_number(std::string_view what, std::uint64_t highest) {
+        const std::string_view word = take();
+        const auto value = text::to_number<std::uint64_t>(word);
+        if (value && *value <= highest) return value;
+        if (value)
+            fail(word, std::string(what) + " " + std::to_string(*value) + " is above " + std::to_string(highest));
+        else if (text::all_digits(word))
+            fail(word, std::string(what) + " " + quoted(word) + " is too large");
         else
-            fail(word.column, "expected " + std::string(what) + ", got " + quoted(word.text));
+            fail(word, "expected " + std::string(what) + ", got " + quoted(word));
+        return std::nullopt;
     }
 
     const TraceParser& parser_;
-    const text::Words& words_;
-    std::uint64_t line_;
-    std::size_t at_;
-    std::size_t end_;
-    std::uint32_t end_column_;
-    std::optional<std::size_t> note_;
+    const char* const line_;
+    const char* at_;
+    const char* const end_;
+    const char* understood_end_;
+    std::uint64_t number_;
+    bool in_request_ = true;
 };
 
 TraceParser::TraceParser(std::string file) : file_(std::move(file)) {
@@ -243,75 +315,56 @@ TraceParser::TraceParser(std::string file) : file_(std::move(file)) {
     for (const CommandSpec& spec : commands) command_names_.intern(spec.name);
 }
 
-namespace {
-
-std::optional<SocketKind> parse_socket_kind(std::string_view word) {
-    for (SocketKind kind : {SocketKind::tcp, SocketKind::udp, SocketKind::other})
-        if (socket_kind_name(kind) == word) return kind;
+std::optional<NameId> TraceParser::known_socket(Cursor& words) {
+    const std::string_view word = words.name("SOCK");
+    if (word.empty()) return std::nullopt;
+    if (const auto id = sockets_.find(word)) return id;
+    words.fail(word, "unknown socket " + quoted(word) + ": no 'socket' line names it");
     return std::nullopt;
 }
 
-// The text from the first word of [first, last] to the end of the last.
-std::string_view span(std::string_view line, const text::Word& first, const text::Word& last) {
-    const std::size_t from = first.column - 1;
-    return line.substr(from, last.column - 1 + last.text.size() - from);
-}
-
-constexpr std::string_view utf8_byte_order_mark = "\xEF\xBB\xBF";
-
-}  // namespace
-
-std::optional<NameId> TraceParser::known_socket(Scanner& words) {
-    const text::Word* word = words.operand("SOCK");
-    if (!word) return std::nullopt;
-    if (const auto id = sockets_.find(word->text)) return id;
-    if (!is_name(word->text)) return words.name_expected(*word, "SOCK"), std::nullopt;
-    words.fail(word->column, "unknown socket " + quoted(word->text) + ": no 'socket' line names it");
-    return std::nullopt;
-}
-
-std::optional<NameId> TraceParser::usable_variable(Scanner& words, const text::Word& word) {
-    const std::string_view name = word.text.substr(1);
+std::optional<NameId> TraceParser::usable_variable(Cursor& words, std::string_view word) {
+    const std::string_view name = word.substr(1);
     const auto id = variables_.find(name);
     if (!id) {
-        words.fail(word.column, "unknown variable " + quoted(word.text) + ": no 'as' names it");
+        words.fail(word, "unknown variable " + quoted(word) + ": no 'as' names it");
         return std::nullopt;
     }
     if (variable_states_[*id] == VariableState::request) {
-        words.fail(word.column, quoted(word.text) + " names an overlapped request: 'wait " +
-                                    std::string(name) + "' first, then it is the request's token");
+        words.fail(word, quoted(word) + " names an overlapped request: 'wait " + std::string(name) +
+                             "' first, then it is the request's token");
         return std::nullopt;
     }
     return id;
 }
 
-std::optional<TokenOperand> TraceParser::token_operand(Scanner& words, const text::Word& word) {
-    if (word.text.front() == '$') {
+std::optional<TokenOperand> TraceParser::token_operand(Cursor& words, std::string_view word) {
+    if (word.front() == '$') {
         const auto variable = usable_variable(words, word);
         if (!variable) return std::nullopt;
         return TokenOperand{.variable = *variable};
     }
-    if (const auto literal = text::to_number<Token>(word.text)) return TokenOperand{.literal = *literal};
-    if (text::all_digits(word.text)) words.fail(word.column, "token " + quoted(word.text) + " is too large");
-    else words.fail(word.column, "expected a token ($VAR or a decimal number), got " + quoted(word.text));
+    if (const auto literal = text::to_number<Token>(word)) return TokenOperand{.literal = *literal};
+    if (text::all_digits(word)) words.fail(word, "token " + quoted(word) + " is too large");
+    else words.fail(word, "expected a token ($VAR or a decimal number), got " + quoted(word));
     return std::nullopt;
 }
 
 // The optional words after a request's operands: `async`, `as VAR`, `store=...`,
 // in any order, each where the command allows it.
-bool TraceParser::read_options(Scanner& words, const Allowed& allowed, Options& options) {
+bool TraceParser::read_options(Cursor& words, const Allowed& allowed, Options& options) {
     while (!words.done()) {
-        const text::Word& word = words.take();
-        if (allowed.async && word.text == "async" && !options.async) {
+        const std::string_view word = words.take();
+        if (allowed.async && text::is(word, "async") && !options.async) {
             options.async = true;
-        } else if (allowed.variable && word.text == "as" && !options.variable) {
+        } else if (allowed.variable && text::is(word, "as") && options.variable.empty()) {
             options.variable = words.name("VAR");
-            if (!options.variable) return false;
-        } else if (allowed.store && word.text.starts_with("store=") && !options.store) {
-            const std::string_view store = word.text.substr(6);
+            if (options.variable.empty()) return false;
+        } else if (allowed.store && text::starts_with(word, "store=") && !options.store) {
+            const std::string_view store = word.substr(6);
             if (store == "persistent") options.store = ReservationKind::persistent;
             else if (store == "active") options.store = ReservationKind::active;
-            else return words.fail(word.column, "store must be persistent or active, not " + quoted(store));
+            else return words.fail(word, "store must be persistent or active, not " + quoted(store));
         } else if (!words.note_or_fail(word)) {
             return false;
         }
@@ -319,10 +372,9 @@ bool TraceParser::read_options(Scanner& words, const Allowed& allowed, Options& 
     return true;
 }
 
-bool TraceParser::parse_request(Scanner& words, const text::Word& command_word, TraceLine& line,
-                                Options& options) {
-    const auto command = command_names_.find(command_word.text);
-    if (!command) return words.fail(command_word.column, "unknown command " + quoted(command_word.text));
+bool TraceParser::parse_request(Cursor& words, std::string_view command_word, TraceLine& line, Options& options) {
+    const auto command = command_names_.find(command_word);
+    if (!command) return words.fail(command_word, "unknown command " + quoted(command_word));
     const CommandSpec* spec = &commands[*command];
     words.usage = spec->usage;
     line.kind = LineKind::request;
@@ -331,8 +383,7 @@ bool TraceParser::parse_request(Scanner& words, const text::Word& command_word, 
     switch (spec->command) {
     case Command::seed: {
         if (any_request_)
-            return words.fail(command_word.column,
-                              "seed must come before the first request: the host is made with it");
+            return words.fail(command_word, "seed must come before the first request: the host is made with it");
         const auto seed = words.number<std::uint64_t>("N", UINT64_MAX);
         if (!seed) return false;
         line.kind = LineKind::seed;
@@ -345,10 +396,10 @@ bool TraceParser::parse_request(Scanner& words, const text::Word& command_word, 
         // keep the previous line's request (a fuzz-found crash).
         line.request = req::SetPolicies{};
         for (bool first_setting = true; !words.done(); first_setting = false) {
-            const text::Word& word = words.take();
-            if (auto problem = read_policy_setting(word.text, line.policy)) {
-                if (!first_setting && word.set_off) return words.note_or_fail(word);
-                return words.fail(word.column, std::move(*problem));
+            const std::string_view word = words.take();
+            if (auto problem = read_policy_setting(word, line.policy)) {
+                if (!first_setting && words.set_off(word)) return words.note_or_fail(word);
+                return words.fail(word, std::move(*problem));
             }
         }
         break;
@@ -367,9 +418,9 @@ bool TraceParser::parse_request(Scanner& words, const text::Word& command_word, 
         bool elevated = false;
         std::optional<std::string_view> name;
         while (!words.done()) {
-            const text::Word& word = words.take();
-            if (word.text == "elevated" && !elevated) elevated = true;
-            else if (word.text.starts_with("name=") && !name) name = word.text.substr(5);
+            const std::string_view word = words.take();
+            if (text::is(word, "elevated") && !elevated) elevated = true;
+            else if (text::starts_with(word, "name=") && !name) name = word.substr(5);
             else if (!words.note_or_fail(word)) return false;
         }
         line.request = req::CreateProcess{*pid, elevated, std::string(name.value_or(""))};
@@ -383,21 +434,21 @@ bool TraceParser::parse_request(Scanner& words, const text::Word& command_word, 
     }
     case Command::socket: {
         const auto pid = words.pid();
-        const text::Word* name = pid ? words.name("NAME") : nullptr;
-        const text::Word* kind_word = name ? words.operand("tcp|udp|raw") : nullptr;
-        if (!kind_word) return false;
-        const auto kind = parse_socket_kind(kind_word->text);
-        if (!kind) return words.fail(kind_word->column, "expected tcp, udp or raw, got " + quoted(kind_word->text));
+        const std::string_view name = pid ? words.name("NAME") : std::string_view();
+        const std::string_view kind_word = name.empty() ? std::string_view() : words.operand("tcp|udp|raw");
+        if (kind_word.empty()) return false;
+        const auto kind = parse_socket_kind(kind_word);
+        if (!kind) return words.fail(kind_word, "expected tcp, udp or raw, got " + quoted(kind_word));
         SocketOptions socket_options;
         bool v6 = false;
         while (!words.done()) {
-            const text::Word& word = words.take();
-            if (word.text == "v6" && !v6) v6 = true;
-            else if (word.text == "nonoverlapped" && socket_options.overlapped) socket_options.overlapped = false;
+            const std::string_view word = words.take();
+            if (text::is(word, "v6") && !v6) v6 = true;
+            else if (text::is(word, "nonoverlapped") && socket_options.overlapped) socket_options.overlapped = false;
             else if (!words.note_or_fail(word)) return false;
         }
         socket_options.family = v6 ? Family::v6 : Family::v4;
-        line.new_socket = sockets_.intern(name->text);
+        line.new_socket = sockets_.intern(name);
         line.request = req::OpenSocket{*pid, *kind, socket_options};
         break;
     }
@@ -430,8 +481,8 @@ bool TraceParser::parse_request(Scanner& words, const text::Word& command_word, 
     case Command::associate:
     case Command::release: {
         const auto socket = known_socket(words);
-        const text::Word* token_word = socket ? words.operand("TOKEN") : nullptr;
-        const auto token = token_word ? token_operand(words, *token_word) : std::nullopt;
+        const std::string_view token_word = socket ? words.operand("TOKEN") : std::string_view();
+        const auto token = token_word.empty() ? std::nullopt : token_operand(words, token_word);
         if (!token || !read_options(words, Allowed{.async = true, .variable = true}, options)) return false;
         line.socket = *socket;
         line.token = *token;
@@ -440,12 +491,11 @@ bool TraceParser::parse_request(Scanner& words, const text::Word& command_word, 
         break;
     }
     case Command::wait: {
-        const text::Word* name = words.name("VAR");
-        if (!name) return false;
-        const auto id = variables_.find(name->text);
+        const std::string_view name = words.name("VAR");
+        if (name.empty()) return false;
+        const auto id = variables_.find(name);
         if (!id || variable_states_[*id] == VariableState::token)
-            return words.fail(name->column, quoted(name->text) + " does not name an overlapped request "
-                                                                 "(name one with 'async as VAR')");
+            return words.fail(name, quoted(name) + " does not name an overlapped request (name one with 'async as VAR')");
         variable_states_[*id] = VariableState::waited_request;
         line.waits = *id;
         line.request = req::Wait{};
@@ -478,53 +528,61 @@ bool TraceParser::parse_request(Scanner& words, const text::Word& command_word, 
     return words.finished();
 }
 
-bool TraceParser::parse_expectation(Scanner& words, TraceLine& line) {
+bool TraceParser::parse_expectation(Cursor& words, TraceLine& line) {
     words.usage = "=> ok [start=N] [count=N] [port=N] [token=N|$VAR] | => pending | => ERROR";
     Expectation& expect = line.expect;
-    const text::Word* outcome = words.operand("an outcome after '=>'");
-    if (!outcome) return false;
-    if (outcome->text == "ok") {
+    const std::string_view outcome_word = words.operand("an outcome after '=>'");
+    if (outcome_word.empty()) return false;
+    if (text::is(outcome_word, "ok")) {
         expect.kind = Expect::ok;
-    } else if (outcome->text == "pending") {
+    } else if (text::is(outcome_word, "pending")) {
         expect.kind = Expect::pending;
-    } else if (const auto error = parse_error(outcome->text)) {
+    } else if (const auto error = parse_error(outcome_word)) {
         expect.kind = *error == Error::ok ? Expect::ok : Expect::error;
         expect.error = *error;
     } else {
-        return words.fail(outcome->column, "unknown outcome " + quoted(outcome->text) +
-                                               " (ok, pending, or an error such as WSAEINVAL or 10022)");
+        return words.fail(outcome_word, "unknown outcome " + quoted(outcome_word) +
+                                            " (ok, pending, or an error such as WSAEINVAL or 10022)");
     }
     while (!words.done()) {
-        const text::Word& word = words.take();
-        const auto [key, value] = setting(word.text);
+        const std::string_view word = words.take();
+        const auto [key, value] = setting(word);
         if (expect.kind != Expect::ok || key.empty()) {
             if (!words.note_or_fail(word)) return false;
             continue;
         }
-        std::optional<Port>* field = key == "start" ? &expect.start
-                                     : key == "count" ? &expect.count
-                                     : key == "port"  ? &expect.port
-                                                      : nullptr;
+        std::optional<Port>* field = text::is(key, "start")   ? &expect.start
+                                     : text::is(key, "count") ? &expect.count
+                                     : text::is(key, "port")  ? &expect.port
+                                                              : nullptr;
         if (field) {
             const auto number = text::to_number<std::uint32_t>(value);
             if (!number || *number > highest_port)
-                return words.fail(word.column, std::string(key) + " must be a number from 0 to 65535, not " +
-                                                   quoted(value));
+                return words.fail(word, std::string(key) + " must be a number from 0 to 65535, not " + quoted(value));
             *field = static_cast<Port>(*number);
-        } else if (key == "token") {
-            const text::Word value_word{value, word.column + 6};
-            if (value.empty()) return words.fail(word.column, "token= needs a value");
-            expect.token = token_operand(words, value_word);
+        } else if (text::is(key, "token")) {
+            if (value.empty()) return words.fail(word, "token= needs a value");
+            expect.token = token_operand(words, value);
             if (!expect.token) return false;
         } else {
-            return words.fail(word.column, "unknown outcome field " + quoted(key) +
-                                               " (start=, count=, port= or token=)");
+            return words.fail(word, "unknown outcome field " + quoted(key) + " (start=, count=, port= or token=)");
         }
     }
+    expect.text = from_to(outcome_word.data(), words.understood_end());
     return true;
 }
 
 std::optional<TraceError> TraceParser::parse(std::string_view text, std::uint64_t number, TraceLine& line) {
+    auto error = read(text, number, line);
+    if (error) [[unlikely]] {
+        // The words after a misspelt arrow were read as the request's: whatever
+        // went wrong, the arrow is the mistake to point at.
+        if (const auto column = misspelt_arrow(text)) error = TraceError{file_, number, *column, "put a blank after '=>'"};
+    }
+    return error;
+}
+
+std::optional<TraceError> TraceParser::read(std::string_view text, std::uint64_t number, TraceLine& line) {
     line.number = number;
     line.kind = LineKind::nothing;
     line.request_text = {};
@@ -538,72 +596,60 @@ std::optional<TraceError> TraceParser::parse(std::string_view text, std::uint64_
     if (number == 1 && text.starts_with(utf8_byte_order_mark)) text.remove_prefix(utf8_byte_order_mark.size());
     if (number == 1 && text.starts_with('#')) {
         // "# wsrsim trace 1": a header asking for another version is refused.
-        const text::Words header(text.substr(1));
-        if (header.size() >= 3 && header[0].text == "wsrsim" && header[1].text == "trace" &&
-            header[2].text != "1")
-            return TraceError{file_, number, header[2].column + 1,
-                              "this reader reads trace format 1, not " + quoted(header[2].text)};
+        Cursor header(*this, text.substr(1), number);
+        std::array<std::string_view, 3> words{};
+        for (std::string_view& word : words)
+            if (!header.done()) word = header.take();
+        if (words[0] == "wsrsim" && words[1] == "trace" && !words[2].empty() && words[2] != "1")
+            return TraceError{file_, number, header.column(words[2]) + 1,
+                              "this reader reads trace format 1, not " + quoted(words[2])};
     }
 
-    const text::Words words(text);
-    if (words.overflow_column())
-        return TraceError{file_, number, words.overflow_column(),
-                          "too many words on one line (at most " + std::to_string(text::Words::capacity) + ")"};
-    const std::size_t arrow = words.arrow();
-    if (arrow < words.size() && words[arrow].text != "=>")
-        return TraceError{file_, number, words[arrow].column, "put a blank after '=>'"};
-    const std::uint32_t request_end_column =
-        arrow < words.size() ? words[arrow].column
-                             : (words.size() ? words[arrow - 1].column + static_cast<std::uint32_t>(words[arrow - 1].text.size())
-                                             : 1);
-    Scanner scanner(*this, words, number, 0, arrow, request_end_column);
-
-    std::size_t first = 0;
-    if (words.size() && words[0].text.front() == '@') {
-        const text::Word& clock_word = words[0];
-        const auto clock = text::to_number<Nanos>(clock_word.text.substr(1));
-        if (!clock)
-            return TraceError{file_, number, clock_word.column,
-                              "'@' must be followed by a time in nanoseconds, not " + quoted(clock_word.text)};
-        if (*clock < last_clock_)
-            return TraceError{file_, number, clock_word.column,
-                              "time goes backwards: @" + std::to_string(*clock) + " after @" +
-                                  std::to_string(last_clock_)};
-        line.sets_clock = true;
-        line.clock = *clock;
-        line.clock_text = clock_word.text;
-        line.clock_column = clock_word.column;
-        first = 1;
-        scanner.take();
-    }
-
+    Cursor words(*this, text, number);
     Options options;
-    if (first < arrow) {
-        if (!parse_request(scanner, scanner.take(), line, options)) return std::move(scanner.error);
-        line.request_text = span(text, words[first], words[scanner.understood_end() - 1]);
+    if (!words.done()) {
+        std::string_view command = words.take();
+        if (command.front() == '@') {
+            const auto clock = text::to_number<Nanos>(command.substr(1));
+            if (!clock)
+                return TraceError{file_, number, words.column(command),
+                                  "'@' must be followed by a time in nanoseconds, not " + quoted(command)};
+            if (*clock < last_clock_)
+                return TraceError{file_, number, words.column(command),
+                                  "time goes backwards: @" + std::to_string(*clock) + " after @" +
+                                      std::to_string(last_clock_)};
+            line.sets_clock = true;
+            line.clock = *clock;
+            line.clock_text = command;
+            line.clock_column = words.column(command);
+            command = words.done() ? std::string_view() : words.take();
+        }
+        if (!command.empty()) {
+            if (!parse_request(words, command, line, options)) return std::move(words.error);
+            line.request_text = from_to(command.data(), words.understood_end());
+        }
     }
-    if (arrow < words.size()) {
+    if (words.at_arrow()) {
+        const std::string_view arrow = words.take();
+        const std::uint32_t column = words.column(arrow);
+        if (arrow != "=>") return TraceError{file_, number, column, "put a blank after '=>'"};
         if (line.kind == LineKind::seed)
-            return TraceError{file_, number, words[arrow].column, "seed is a setting, not a request: nothing to expect"};
-        if (first == arrow && !line.sets_clock)
-            return TraceError{file_, number, words[arrow].column, "an expectation needs a request before '=>'"};
+            return TraceError{file_, number, column, "seed is a setting, not a request: nothing to expect"};
+        if (line.kind == LineKind::nothing && !line.sets_clock)
+            return TraceError{file_, number, column, "an expectation needs a request before '=>'"};
+        words.start_expectation();
     }
 
     if (line.sets_clock) last_clock_ = line.clock;
     if (line.sets_clock || line.kind == LineKind::request) any_request_ = true;
-    if (options.variable) {
-        line.binds = variables_.intern(options.variable->text);
+    if (!options.variable.empty()) {
+        line.binds = variables_.intern(options.variable);
         line.binds_request = options.async;
         if (line.binds >= variable_states_.size()) variable_states_.resize(line.binds + 1);
         variable_states_[line.binds] = options.async ? VariableState::request : VariableState::token;
     }
 
-    if (arrow < words.size()) {
-        Scanner expectation(*this, words, number, arrow + 1, words.size(),
-                            words[words.size() - 1].column + static_cast<std::uint32_t>(words[words.size() - 1].text.size()));
-        if (!parse_expectation(expectation, line)) return std::move(expectation.error);
-        line.expect.text = span(text, words[arrow + 1], words[expectation.understood_end() - 1]);
-    }
+    if (words.in_expectation() && !parse_expectation(words, line)) return std::move(words.error);
     return std::nullopt;
 }
 

@@ -121,6 +121,23 @@ TEST_CASE("a margin note needs a complete request and two blanks; a stray word i
     CHECK(replayed.summary.expectations_unmet == 0);
 }
 
+TEST_CASE("a margin note may run to any number of words, and stops at the arrow") {
+    std::string note;
+    for (int i = 0; i < 100; ++i) note += " word";
+    const std::string text = "reboot  " + note + " => ok  " + note;
+    const TraceLine line = parse_one(text);
+    CHECK(line.request_text == "reboot");
+    CHECK(line.expect.kind == Expect::ok);
+    CHECK(line.expect.text == "ok");
+}
+
+TEST_CASE("a misspelt arrow is the error reported, whatever else the line gets wrong") {
+    const auto error = trace_error("process 1\nbind nowhere =>ok\n");
+    REQUIRE(error);
+    CHECK(error->column == 14);
+    CHECK(error->message == "put a blank after '=>'");
+}
+
 TEST_CASE("a trace error names file, line and column") {
     const auto error = trace_error("process 1\nsocket 1 s tcp\nbind s  nonsense\n");
     REQUIRE(error);
