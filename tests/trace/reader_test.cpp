@@ -229,6 +229,28 @@ TEST_CASE("bad input: huge numbers and ports above 65535") {
     CHECK(replay_text(head + "acquire s 65535 2 => WSAEINVAL\n").summary.expectations_unmet == 0);
 }
 
+TEST_CASE("a number is read the same whatever its length, its leading zeros and what follows it") {
+    // Up to 19 digits are converted while scanned, longer numbers the slow way.
+    static constexpr std::string_view endings[] = {"", " ", "  # note", "\t=> ok", " => WSAEINVAL", "#", "x", "\x80"};
+    Rng rng(11);
+    for (int round = 0; round < 20000; ++round) {
+        std::string digits;
+        for (auto count = rng.below(12) + 1; count-- > 0;) digits += static_cast<char>('0' + rng.below(10));
+        const std::string_view ending = endings[rng.below(std::size(endings))];
+        const std::string text = "exit " + digits + std::string(ending);
+        TraceParser parser("t.trace");
+        TraceLine line;
+        const auto error = parser.parse(text, 1, line);
+        const unsigned long long expected = std::stoull(digits);
+        if (ending == "x" || ending == "\x80" || expected > UINT32_MAX) {
+            CHECK_MESSAGE(error, text);
+            continue;
+        }
+        REQUIRE_MESSAGE(!error, text);
+        CHECK(std::get<req::ExitProcess>(line.request).pid == expected);
+    }
+}
+
 TEST_CASE("bad input: binary junk is a trace error with the bytes escaped") {
     const std::string junk("\x7f" "ELF\x02\x01\x01\x00\x00\xff\xfe", 11);
     const auto error = trace_error(junk + "\nprocess 1\n");
