@@ -90,21 +90,6 @@ std::string_view from_to(const char* begin, const char* end) {
     return {begin, static_cast<std::size_t>(end - begin)};
 }
 
-// The column of the line's first word beginning with "=>" if it is not just
-// "=>" (an arrow without its blank).
-std::optional<std::uint32_t> misspelt_arrow(std::string_view line) {
-    const char* const first = line.data();
-    const char* const end = first + line.size();
-    for (const char* at = first;;) {
-        while (at != end && text::is_blank(*at)) ++at;
-        if (at == end || *at == '#') return std::nullopt;
-        const char* const word = at;
-        at = text::word_end(at, end);
-        if (at - word >= 2 && word[0] == '=' && word[1] == '>')
-            return at - word == 2 ? std::nullopt : std::optional(static_cast<std::uint32_t>(word - first + 1));
-    }
-}
-
 }  // namespace
 
 std::string_view request_kind_name(std::size_t request_index) {
@@ -255,8 +240,7 @@ public:
     // Set off: two blanks or more before it, or a tab.
     bool set_off(std::string_view word) const {
         const char* const begin = word.data();
-        const char* blanks = begin;
-        while (blanks != line_ && text::is_blank(blanks[-1])) --blanks;
+        const char* const blanks = blanks_before(begin);
         return begin - blanks >= 2 || (begin != blanks && begin[-1] == '\t');
     }
 
@@ -265,8 +249,7 @@ public:
     // is an error.
     bool note_or_fail(std::string_view word) {
         if (!set_off(word)) return fail(word, "unexpected " + quoted(word) + " (usage: " + std::string(usage) + ")");
-        const char* note = word.data();
-        while (note != line_ && text::is_blank(note[-1])) --note;
+        const char* const note = blanks_before(word.data());
         while (!done()) take();
         understood_end_ = note;
         return true;
@@ -279,6 +262,11 @@ public:
     const char* understood_end() const { return understood_end_; }
 
 private:
+    // Where the blanks just before `at` begin.
+    const char* blanks_before(const char* at) const {
+        while (at != line_ && text::is_blank(at[-1])) --at;
+        return at;
+    }
     std::uint32_t column_of(const char* at) const { return static_cast<std::uint32_t>(at - line_ + 1); }
     // Where a missing word is reported: at the arrow that ended the part, or just
     // past its last word.
@@ -573,11 +561,17 @@ bool TraceParser::parse_expectation(Cursor& words, TraceLine& line) {
 }
 
 std::optional<TraceError> TraceParser::parse(std::string_view text, std::uint64_t number, TraceLine& line) {
+    if (number == 1 && text.starts_with(utf8_byte_order_mark)) text.remove_prefix(utf8_byte_order_mark.size());
     auto error = read(text, number, line);
     if (error) [[unlikely]] {
         // The words after a misspelt arrow were read as the request's: whatever
         // went wrong, the arrow is the mistake to point at.
-        if (const auto column = misspelt_arrow(text)) error = TraceError{file_, number, *column, "put a blank after '=>'"};
+        Cursor words(*this, text, number);
+        while (!words.done()) words.take();
+        if (words.at_arrow()) {
+            const std::string_view arrow = words.take();
+            if (arrow != "=>") error = TraceError{file_, number, words.column(arrow), "put a blank after '=>'"};
+        }
     }
     return error;
 }
@@ -593,7 +587,6 @@ std::optional<TraceError> TraceParser::read(std::string_view text, std::uint64_t
     line.token = {};
     line.expect = {};
 
-    if (number == 1 && text.starts_with(utf8_byte_order_mark)) text.remove_prefix(utf8_byte_order_mark.size());
     if (number == 1 && text.starts_with('#')) {
         // "# wsrsim trace 1": a header asking for another version is refused.
         Cursor header(*this, text.substr(1), number);

@@ -136,6 +136,8 @@ TEST_CASE("a misspelt arrow is the error reported, whatever else the line gets w
     REQUIRE(error);
     CHECK(error->column == 14);
     CHECK(error->message == "put a blank after '=>'");
+    // Columns count from after a byte order mark, as for every other error.
+    CHECK(trace_error("\xEF\xBB\xBF" "bind nowhere =>ok\n")->column == 14);
 }
 
 TEST_CASE("a trace error names file, line and column") {
