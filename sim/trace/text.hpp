@@ -66,15 +66,11 @@ inline const char* word_end(const char* at, const char* const end) {
     return at;
 }
 
-// The word is the literal, or begins with it. The literal's length is a constant,
-// so the comparison compiles to a few loads rather than a call.
+// The word is the literal. The literal's length is a constant, so the comparison
+// compiles to a few loads rather than a call to memcmp.
 template <std::size_t N>
 bool is(std::string_view word, const char (&literal)[N]) {
     return word.size() == N - 1 && std::memcmp(word.data(), literal, N - 1) == 0;
-}
-template <std::size_t N>
-bool starts_with(std::string_view word, const char (&literal)[N]) {
-    return word.size() >= N - 1 && std::memcmp(word.data(), literal, N - 1) == 0;
 }
 
 // A decimal number made of digits only (no sign, no blanks), if it fits in T.

@@ -348,7 +348,7 @@ bool TraceParser::read_options(Cursor& words, const Allowed& allowed, Options& o
         } else if (allowed.variable && text::is(word, "as") && options.variable.empty()) {
             options.variable = words.name("VAR");
             if (options.variable.empty()) return false;
-        } else if (allowed.store && text::starts_with(word, "store=") && !options.store) {
+        } else if (allowed.store && word.starts_with("store=") && !options.store) {
             const std::string_view store = word.substr(6);
             if (store == "persistent") options.store = ReservationKind::persistent;
             else if (store == "active") options.store = ReservationKind::active;
@@ -408,7 +408,7 @@ bool TraceParser::parse_request(Cursor& words, std::string_view command_word, Tr
         while (!words.done()) {
             const std::string_view word = words.take();
             if (text::is(word, "elevated") && !elevated) elevated = true;
-            else if (text::starts_with(word, "name=") && !name) name = word.substr(5);
+            else if (word.starts_with("name=") && !name) name = word.substr(5);
             else if (!words.note_or_fail(word)) return false;
         }
         line.request = req::CreateProcess{*pid, elevated, std::string(name.value_or(""))};
