@@ -1,9 +1,9 @@
 // An intrusive hash table of objects by a key that is only ever looked up, never
 // searched in order: reservations by token, sockets by handle, processes by pid,
-// overlapped requests by id. A
-// table keyed by the key's (hashed) low bits finds an object in O(1) where a tree
-// would walk ~log2(n) cache-cold nodes and mispredict a branch at every other
-// one. The bucket array doubles as the table grows (amortised, not per request).
+// overlapped requests by id. A table keyed by the key's (hashed) low bits finds an
+// object in O(1) where a tree would walk ~log2(n) cache-cold nodes and mispredict
+// a branch at every other one. The bucket array doubles as the table grows
+// (amortised, not per request).
 #pragma once
 
 #include <boost/intrusive/unordered_set.hpp>

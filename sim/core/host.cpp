@@ -41,9 +41,7 @@ public:
 
     Socket* find_socket(SocketHandle handle) const { return sockets.find(handle); }
     Process* find_process(Pid pid) const { return processes.find(pid); }
-    Reservation* find_token(Token token) const {
-        return reservations_by_token.find(token);
-    }
+    Reservation* find_token(Token token) const { return reservations_by_token.find(token); }
     OverlappedRequest* find_request(RequestId id) const { return requests.find(id); }
 
     // ---- reservations ----

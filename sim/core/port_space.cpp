@@ -231,10 +231,9 @@ void PortSpace::remove(Reservation& reservation) {
     counts_.reservations -= 1;
     counts_.reserved_ports -= reservation.block.count;
     // Ports bound inside the block stay occupied; the runs between them come free.
-    // Only the part inside the dynamic range makes runs.
-    const std::uint32_t first = std::max<std::uint32_t>(reservation.block.start, range_.start);
-    const std::uint32_t last = std::min(reservation.block.last(), range_.last());
-    if (first > last) return;
+    std::uint32_t first = reservation.block.start;
+    std::uint32_t last = reservation.block.last();
+    if (!clip_to_range(first, last)) return;
     std::uint32_t free_from = first;
     for (auto port = bound_.port_in(first, last); port; port = bound_.port_in(*port + 1, last)) {
         if (*port > free_from) vacate(free_from, *port - 1);
@@ -285,11 +284,15 @@ void PortSpace::unbind(Socket& socket) {
     if (range_.contains(port) && !covering(port) && !bound_.holds(port)) vacate(port, port);
 }
 
-// [first, last] (clipped to the dynamic range) is free and lies in one run: cut it out.
-void PortSpace::occupy(std::uint32_t first, std::uint32_t last) {
+bool PortSpace::clip_to_range(std::uint32_t& first, std::uint32_t& last) const {
     first = std::max(first, range_.start);
     last = std::min(last, range_.last());
-    if (first > last) return;
+    return first <= last;
+}
+
+// [first, last] (clipped to the dynamic range) is free and lies in one run: cut it out.
+void PortSpace::occupy(std::uint32_t first, std::uint32_t last) {
+    if (!clip_to_range(first, last)) return;
     const auto run = runs_.containing(first);
     assert(!run.empty() && run.last() >= last);
     cut(run, first, last);
@@ -301,12 +304,10 @@ void PortSpace::cut(const FreeRuns::Run& run, std::uint32_t first, std::uint32_t
     if (last < run.last()) runs_.set(last + 1, run.last() - last);
 }
 
-// [first, last] (clipped to the dynamic range) was occupied and is free now: join it
+// [first, last], inside the dynamic range, was occupied and is free now: join it
 // with the runs on either side.
 void PortSpace::vacate(std::uint32_t first, std::uint32_t last) {
-    first = std::max(first, range_.start);
-    last = std::min(last, range_.last());
-    if (first > last) return;
+    assert(first <= last && range_.contains(first) && range_.contains(last));
     const auto left = first > range_.start ? runs_.containing(first - 1) : FreeRuns::Run{};
     const std::uint32_t start = left.empty() ? first : left.start;
     const std::uint32_t right = last < range_.last() ? runs_.length_at(last + 1) : 0;

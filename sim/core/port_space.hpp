@@ -175,6 +175,9 @@ public:
     PortSpaceCounts peaks() const { return peaks_; }
 
 private:
+    // Cuts [first, last] down to the dynamic range, the only ports that make runs;
+    // false if nothing is left.
+    bool clip_to_range(std::uint32_t& first, std::uint32_t& last) const;
     void occupy(std::uint32_t first, std::uint32_t last);
     void cut(const FreeRuns::Run& run, std::uint32_t first, std::uint32_t last);
     void vacate(std::uint32_t first, std::uint32_t last);
