@@ -28,6 +28,8 @@ public:
     std::string_view name() const override { return "model"; }
     Outcome apply(const Request& request) override { return wsrsim::apply(host_, request); }
     const Host* model() const override { return &host_; }
+    // For callers that serve requests of a known kind straight on the host (Applier).
+    Host& host() const { return host_; }
 
     void forget(RequestId request) override { host_.forget(request); }
 

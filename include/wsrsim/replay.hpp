@@ -147,13 +147,16 @@ private:
     };
 
     void start();
-    Outcome issue(const Request& request, const TraceLine& line);
+    template <class R>
+    Outcome issue(const R& request, const TraceLine& line);
     void record(std::size_t kind, const TraceLine& line, const Outcome& outcome);
     void count_outcome(Error error);
     Outcome serve(TraceLine& line);
-    Outcome wait_for(TraceLine& line);
+    template <class R>
+    Outcome serve(TraceLine& line, R& request);
+    Outcome wait_for(TraceLine& line, req::Wait& wait);
     Variable& variable(NameId id);
-    void bind_variable(const TraceLine& line, const Outcome& outcome);
+    void bind_variable(const TraceLine& line, const Outcome& outcome, bool wildcard);
     void note_failed_wildcard(std::uint64_t line, const Outcome& outcome);
     void check(const TraceLine& line, const Outcome& outcome);
     Token token_of(const TokenOperand& operand) const;
@@ -163,6 +166,7 @@ private:
     ReplayOptions options_;
     Backend* backend_ = nullptr;
     const Host* model_ = nullptr;
+    Host* model_host_ = nullptr;  // the host itself when the backend is a ModelBackend
     std::uint64_t trace_seed_ = 1;
     Policies trace_policies_{};  // as the trace set them, before the overrides
     Nanos clock_ = 0;            // the last `@T`, for a backend without a model

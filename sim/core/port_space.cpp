@@ -156,6 +156,11 @@ Reservation* ReservationsByStart::at_or_after(std::uint32_t port, std::uint32_t 
     return it != tree_.end() && it->block.start <= last ? const_cast<Reservation*>(&*it) : nullptr;
 }
 
+ReservationsByStart::Tree::iterator ReservationsByStart::first_reaching(std::uint32_t port) const {
+    auto it = mutable_tree().upper_bound(static_cast<Port>(std::min(port, highest_port)));
+    return it == begin() ? it : --it;
+}
+
 // ---- SocketsByPort ----
 
 Socket* SocketsByPort::one_on(std::uint32_t port) const {
@@ -176,7 +181,8 @@ std::optional<std::uint32_t> SocketsByPort::port_in(std::uint32_t first, std::ui
 PortSpace::PortSpace(DynamicRange range) { set_range(range); }
 
 // The free runs are the gaps that reserved blocks and bound ports leave in the
-// range: one walk over both in port order finds them.
+// range: one walk over both in port order finds them. Only those that reach into
+// the range matter, so the walk starts at the first of them and stops past it.
 void PortSpace::set_range(DynamicRange range) {
     runs_.clear();
     range_ = range;
@@ -186,15 +192,15 @@ void PortSpace::set_range(DynamicRange range) {
         if (first > free_from && free_from <= gap_last) runs_.set(free_from, gap_last - free_from + 1);
         free_from = std::max(free_from, last + 1);
     };
-    auto r = reservations_.begin();
-    auto port = bound_.port_in(0);
-    while (r != reservations_.end() || port) {
+    auto r = reservations_.first_reaching(range.start);
+    auto port = bound_.port_in(range.start, range.last());
+    while ((r != reservations_.end() && r->block.start <= range.last()) || port) {
         if (!port || (r != reservations_.end() && r->block.start <= *port)) {
             taken(r->block.start, r->block.last());
             ++r;
         } else {
             taken(*port, *port);
-            port = bound_.port_in(*port + 1);
+            port = bound_.port_in(*port + 1, range.last());
         }
     }
     if (free_from <= range.last()) runs_.set(free_from, range.last() - free_from + 1);

@@ -112,6 +112,9 @@ public:
     // An iterator stays valid while other reservations are erased.
     Tree::iterator begin() const { return mutable_tree().begin(); }
     Tree::iterator end() const { return mutable_tree().end(); }
+    // The first reservation, in start order, whose block may reach `port`: the
+    // one starting at or before it, else the first after it.
+    Tree::iterator first_reaching(std::uint32_t port) const;
 
 private:
     Tree& mutable_tree() const { return const_cast<Tree&>(tree_); }

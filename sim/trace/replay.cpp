@@ -1,6 +1,8 @@
 #include "wsrsim/replay.hpp"
 
 #include <algorithm>
+#include <type_traits>
+#include <variant>
 
 namespace wsrsim::trace {
 namespace {
@@ -18,7 +20,14 @@ std::size_t count(std::vector<CodeCount>& counts, Error error) {
     return counts.size() - 1;
 }
 
-constexpr std::size_t clock_kind = Request{req::AdvanceClock{}}.index();
+// The index of the Request alternative R.
+template <class R, std::size_t index = 0>
+constexpr std::size_t kind_of() {
+    if constexpr (std::is_same_v<R, std::variant_alternative_t<index, Request>>) return index;
+    else return kind_of<R, index + 1>();
+}
+
+constexpr std::size_t clock_kind = kind_of<req::AdvanceClock>();
 
 // The request as the trace wrote it: its `@T`, or the rest of the line.
 std::string_view request_text(std::size_t kind, const TraceLine& line) {
@@ -70,6 +79,7 @@ void ReplayEngine::start() {
                             .limits = options_.limits};
     backend_ = &make_backend_(config);
     model_ = backend_->model();
+    if (auto* model = dynamic_cast<ModelBackend*>(backend_)) model_host_ = &model->host();
     summary_.has_peaks = model_ != nullptr;
 }
 
@@ -94,13 +104,16 @@ void ReplayEngine::count_outcome(Error error) {
     if (position < UINT8_MAX) slot = static_cast<std::uint8_t>(position + 1);
 }
 
+// On the model, the request is served straight through Applier: its kind is
+// known here, so the engine's one dispatch on the line's request is the only one.
+// Another backend takes it as a Request (a copy: nothing next to a system call).
 // The outcome is built where the caller keeps it and read field by field until
 // the line is done: copied whole straight away, it would be loaded wider than
 // the backend stored it, which stalls store-to-load forwarding.
-Outcome ReplayEngine::issue(const Request& request, const TraceLine& line) {
-    const std::size_t kind = request.index();
-    Outcome outcome = backend_->apply(request);
-    record(kind, line, outcome);
+template <class R>
+Outcome ReplayEngine::issue(const R& request, const TraceLine& line) {
+    Outcome outcome = model_host_ ? Applier{*model_host_}(request) : backend_->apply(Request{request});
+    record(kind_of<R>(), line, outcome);
     return outcome;
 }
 
@@ -124,13 +137,13 @@ void ReplayEngine::note_failed_wildcard(std::uint64_t line, const Outcome& outco
 
 // `wait VAR`: the request's outcome, from the backend if it was still pending
 // when issued, else the outcome it settled with at once.
-Outcome ReplayEngine::wait_for(TraceLine& line) {
+Outcome ReplayEngine::wait_for(TraceLine& line, req::Wait& wait) {
     Variable& waited = variable(line.waits);
     if (waited.pending == 0) {
-        record(line.request.index(), line, waited.settled);
+        record(kind_of<req::Wait>(), line, waited.settled);
     } else {
-        std::get<req::Wait>(line.request).request = waited.pending;
-        waited.settled = issue(line.request, line);
+        wait.request = waited.pending;
+        waited.settled = issue(wait, line);
         backend_->forget(waited.pending);
         waited.pending = 0;
         if (waited.wildcard) note_failed_wildcard(line.number, waited.settled);
@@ -139,7 +152,7 @@ Outcome ReplayEngine::wait_for(TraceLine& line) {
     return waited.settled;
 }
 
-void ReplayEngine::bind_variable(const TraceLine& line, const Outcome& outcome) {
+void ReplayEngine::bind_variable(const TraceLine& line, const Outcome& outcome, bool wildcard) {
     Variable& bound = variable(line.binds);
     // The name moves on: nobody can wait for the request it named any more.
     if (bound.pending != 0) backend_->forget(bound.pending);
@@ -150,34 +163,39 @@ void ReplayEngine::bind_variable(const TraceLine& line, const Outcome& outcome) 
     }
     if (outcome.error == Error::io_pending) bound.pending = outcome.request;
     else bound.settled = outcome;
-    const auto* acquire = std::get_if<req::Acquire>(&line.request);
-    bound.wildcard = acquire && acquire->block.start == 0;
+    bound.wildcard = wildcard;
 }
 
+// The line's request is dispatched on once: everything after knows its kind.
 Outcome ReplayEngine::serve(TraceLine& line) {
-    if (std::holds_alternative<req::Wait>(line.request)) return wait_for(line);
-    std::visit(
-        [&](auto& request) {
-            if constexpr (requires { request.socket; })
-                request.socket = line.socket < sockets_.size() ? sockets_[line.socket] : no_socket;
-            if constexpr (requires { request.token; }) request.token = token_of(line.token);
-            if constexpr (requires { request.policies; }) {
-                trace_policies_ = line.policy.applied_to(trace_policies_);
-                request.policies = options_.policies.applied_to(trace_policies_);
-            }
-        },
-        line.request);
+    return std::visit([&](auto& request) { return serve(line, request); }, line.request);
+}
 
-    const Outcome outcome = issue(line.request, line);
-    if (line.new_socket != no_name) {
-        if (line.new_socket >= sockets_.size()) sockets_.resize(line.new_socket + 1, no_socket);
-        sockets_[line.new_socket] = outcome.socket;
+template <class R>
+Outcome ReplayEngine::serve(TraceLine& line, R& request) {
+    if constexpr (std::is_same_v<R, req::Wait>) {
+        return wait_for(line, request);
+    } else {
+        if constexpr (requires { request.socket; })
+            request.socket = line.socket < sockets_.size() ? sockets_[line.socket] : no_socket;
+        if constexpr (requires { request.token; }) request.token = token_of(line.token);
+        if constexpr (requires { request.policies; }) {
+            trace_policies_ = line.policy.applied_to(trace_policies_);
+            request.policies = options_.policies.applied_to(trace_policies_);
+        }
+
+        const Outcome outcome = issue(request, line);
+        if (line.new_socket != no_name) {
+            if (line.new_socket >= sockets_.size()) sockets_.resize(line.new_socket + 1, no_socket);
+            sockets_[line.new_socket] = outcome.socket;
+        }
+        bool wildcard = false;
+        if constexpr (std::is_same_v<R, req::Acquire>) wildcard = request.block.start == 0;
+        if (wildcard) note_failed_wildcard(line.number, outcome);
+        if (line.binds != no_name) bind_variable(line, outcome, wildcard);
+        else if (outcome.error == Error::io_pending) backend_->forget(outcome.request);
+        return outcome;
     }
-    if (const auto* acquire = std::get_if<req::Acquire>(&line.request); acquire && acquire->block.start == 0)
-        note_failed_wildcard(line.number, outcome);
-    if (line.binds != no_name) bind_variable(line, outcome);
-    else if (outcome.error == Error::io_pending) backend_->forget(outcome.request);
-    return outcome;
 }
 
 void ReplayEngine::check(const TraceLine& line, const Outcome& outcome) {
@@ -212,7 +230,7 @@ std::optional<TraceError> ReplayEngine::run(TraceLine& line) {
     start();
     if (line.sets_clock) {
         const Nanos before = now();
-        const Outcome advanced = issue(Request{req::AdvanceClock{line.clock}}, line);
+        const Outcome advanced = issue(req::AdvanceClock{line.clock}, line);
         if (!advanced.ok())
             return TraceError{options_.file, line.number, line.clock_column,
                               "time goes backwards: the clock is already at " + std::to_string(before) +
