@@ -3,7 +3,7 @@
 // reference model, a real backend).
 #pragma once
 
-#include <string>
+#include <string_view>
 #include <variant>
 
 #include "wsrsim/host.hpp"
@@ -13,7 +13,10 @@ namespace wsrsim {
 namespace req {
 struct SetDynamicRange { Transport transport; std::uint32_t start; std::uint32_t count; };
 struct SetPolicies { Policies policies; };
-struct CreateProcess { Pid pid; bool elevated; std::string name; };
+// The name is a view, so that a request is a plain value (cheap to copy, no
+// destructor to dispatch); whoever makes the request keeps the text alive until
+// it is served, and the host keeps a copy of its own.
+struct CreateProcess { Pid pid; bool elevated; std::string_view name; };
 struct ExitProcess { Pid pid; };
 struct OpenSocket { Pid pid; SocketKind kind; SocketOptions options; };
 struct CloseSocket { SocketHandle socket; };

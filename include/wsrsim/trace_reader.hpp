@@ -114,11 +114,14 @@ class NameTable {
 public:
     NameTable();
 
-    std::optional<NameId> find(std::string_view name) const {
-        const Slot& slot = slots_[slot_for(name, key_of(name))];
+    std::optional<NameId> find(std::string_view name) const { return find(name, key_of(name)); }
+    // With the name's key already known (a reader that has loaded its bytes).
+    std::optional<NameId> find(std::string_view name, std::uint64_t key) const {
+        const Slot& slot = slots_[slot_for(name, key)];
         if (slot.id == no_name) return std::nullopt;
         return slot.id;
     }
+    static std::uint64_t key_of(std::string_view name);
     NameId intern(std::string_view name);
     std::size_t size() const { return names_.size(); }
 
@@ -128,8 +131,6 @@ private:
         std::uint32_t length = 0;
         NameId id = no_name;  // no_name: empty
     };
-
-    static std::uint64_t key_of(std::string_view name);
 
     // The slot holding the name, or the empty slot where it would go.
     std::size_t slot_for(std::string_view name, std::uint64_t key) const {
@@ -226,6 +227,11 @@ public:
 
 private:
     class Cursor;
+    // A word and its NameTable key, for a lookup.
+    struct KeyedWord {
+        std::string_view word;  // empty if missing
+        std::uint64_t key = 0;
+    };
     enum class VariableState : std::uint8_t { token, request, waited_request };
 
     // What may follow a request's operands, and what did.
@@ -244,12 +250,13 @@ private:
     bool parse_request(Cursor& words, std::string_view command, TraceLine& line, Options& options);
     bool read_options(Cursor& words, const Allowed& allowed, Options& options);
     bool parse_expectation(Cursor& words, TraceLine& line);
+    std::optional<NameId> known_name(Cursor& words, const KeyedWord& operand, const NameTable& names,
+                                     std::string_view what, std::string (*unknown)(std::string_view));
     std::optional<NameId> known_socket(Cursor& words);
     std::optional<NameId> usable_variable(Cursor& words, std::string_view word);
     std::optional<TokenOperand> token_operand(Cursor& words, std::string_view word);
 
     std::string file_;
-    NameTable command_names_;
     NameTable sockets_;
     NameTable variables_;
     std::vector<VariableState> variable_states_;

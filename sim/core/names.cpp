@@ -6,6 +6,7 @@
 #include "wsrsim/host.hpp"
 #include "wsrsim/policy.hpp"
 #include "wsrsim/ports.hpp"
+#include "wsrsim/word_index.hpp"
 
 namespace wsrsim {
 namespace {
@@ -51,6 +52,12 @@ constexpr std::array error_texts{
     ErrorText{Error::wsanotinitialised, "WSANOTINITIALISED",
               "Either the application has not called WSAStartup, or WSAStartup failed."},
 };
+
+constexpr WordIndex error_index{[] {
+    std::array<std::string_view, error_texts.size()> names;
+    for (std::size_t i = 0; i < error_texts.size(); ++i) names[i] = error_texts[i].name;
+    return names;
+}()};
 
 const ErrorText* text_of(Error error) {
     for (const ErrorText& text : error_texts)
@@ -101,11 +108,8 @@ std::string_view system_message(Error error) {
 
 std::optional<Error> parse_error(std::string_view text) {
     if (text.empty()) return std::nullopt;
-    // Trace replay reads an outcome per line: length and last letter rule out all
-    // but one name before any comparison of text.
-    for (const ErrorText& known : error_texts)
-        if (known.name.size() == text.size() && known.name.back() == text.back() && known.name == text)
-            return known.error;
+    // Trace replay reads an outcome per line: found by hash, not by a loop.
+    if (const auto known = error_index.find(text)) return error_texts[*known].error;
     std::uint32_t number = 0;
     const auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), number);
     if (status != std::errc{} || end != text.data() + text.size()) return std::nullopt;

@@ -19,14 +19,18 @@ std::uint64_t load(const char* bytes, std::size_t count) {
 
 NameTable::NameTable() : slots_(first_size), shift_(first_shift) {}
 
-// Up to 8 bytes: two overlapping 4-byte loads, or the first, middle and last byte
-// of a shorter name. With the length this is the name itself, not a hash of it.
-// Longer names: a hash of 8 bytes per step.
+// Up to 8 bytes: the name's bytes as a little-endian number, zero-padded (as
+// text::eight_bytes reads them), from two overlapping 4-byte loads or the first,
+// middle and last byte of a shorter name. With the length this is the name
+// itself, not a hash of it. Longer names: a hash of 8 bytes per step.
 std::uint64_t NameTable::key_of(std::string_view name) {
     const char* bytes = name.data();
     const std::size_t size = name.size();
-    if (size >= 4 && size <= 8) return load(bytes, 4) << 32 | load(bytes + size - 4, 4);
-    if (size < 4) return size == 0 ? 0 : load(bytes, 1) << 16 | load(bytes + size / 2, 1) << 8 | load(bytes + size - 1, 1);
+    if (size >= 4 && size <= 8) return load(bytes, 4) | load(bytes + size - 4, 4) << (8 * (size - 4));
+    if (size < 4) {
+        if (size == 0) return 0;
+        return load(bytes, 1) | load(bytes + size / 2, 1) << (8 * (size / 2)) | load(bytes + size - 1, 1) << (8 * (size - 1));
+    }
     std::uint64_t hash = size;
     std::size_t at = 0;
     for (; at + 8 < size; at += 8) hash = mix64(hash ^ load(bytes + at, 8));

@@ -42,6 +42,14 @@ inline bool ends_word(char c) { return (byte_class(c) & (blank_byte | comment_by
 
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// A letter or '_', then letters, digits, '_', '-', '.'.
+inline bool is_name(std::string_view word) {
+    if (word.empty() || !(byte_class(word.front()) & name_first_byte)) return false;
+    for (char c : word.substr(1))
+        if (!(byte_class(c) & name_byte)) return false;
+    return true;
+}
+
 // The end of the word starting at `at`: the first blank or '#' from there, or `end`.
 // Eight bytes at a time while eight remain, so a word costs one branch, not one
 // per byte: a byte below '$' (0x24) is a candidate, which the byte table then
@@ -64,6 +72,60 @@ inline const char* word_end(const char* at, const char* const end) {
     }
     while (at != end && !ends_word(*at)) ++at;
     return at;
+}
+
+// The eight bytes from `at` on as one little-endian number, zeros past `end`, in
+// one load: from `at` while eight bytes are left, else the line's last eight
+// shifted down. Nothing on a big-endian machine or for a line (from `begin`)
+// shorter than eight bytes: callers then go byte by byte.
+inline std::optional<std::uint64_t> eight_bytes(const char* begin, const char* at, const char* end) {
+    if constexpr (std::endian::native != std::endian::little) return std::nullopt;
+    std::uint64_t bytes;
+    if (end - at >= 8) {
+        std::memcpy(&bytes, at, 8);
+        return bytes;
+    }
+    if (end - begin < 8 || at == end) return std::nullopt;
+    std::memcpy(&bytes, end - 8, 8);
+    return bytes >> (8 * (8 - (end - at)));
+}
+
+// Where the word in `bytes` (from eight_bytes) ends: its length, if it ends
+// within them (at a blank, a '#' or the line's end, `left` bytes on).
+inline std::optional<std::size_t> word_length(std::uint64_t bytes, const char* at, std::size_t left) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
+    // As in word_end: the first byte below '$' is a candidate for the end.
+    const std::uint64_t below = (bytes - ones * '$') & ~bytes & high_bits;
+    if (below == 0) return std::nullopt;
+    const auto length = static_cast<std::size_t>(std::countr_zero(below) / 8);
+    if (length == left || (length < left && ends_word(at[length]))) return length;
+    return std::nullopt;
+}
+
+// A number of one to eight digits at the start of `bytes` (from eight_bytes)
+// that ends its word there: its value and length. Converted without a branch per
+// digit: four digits per multiplication, then two, then one.
+struct ShortNumber {
+    std::uint64_t value;
+    std::size_t length;
+};
+inline std::optional<ShortNumber> short_number(std::uint64_t bytes, const char* at, std::size_t left) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
+    const std::uint64_t digits = bytes ^ (ones * '0');  // a digit byte becomes its value, 0 to 9
+    // A byte above 9 sets its high bit here; carries run only to later bytes,
+    // which cannot move the first one flagged.
+    const std::uint64_t others = (digits | (digits + ones * (0x80 - 10))) & high_bits;
+    const auto length = others ? static_cast<std::size_t>(std::countr_zero(others) / 8) : std::size_t{8};
+    if (length == 0 || length > left || (length < left && !ends_word(at[length]))) return std::nullopt;
+    // The digits moved to the top bytes (the first digit in the lowest of them),
+    // leaving zeros below: leading zeros, which change nothing.
+    std::uint64_t value = digits << (8 * (8 - length));
+    value = (value * 10 + (value >> 8)) & 0x00FF00FF00FF00FFULL;
+    value = (value * 100 + (value >> 16)) & 0x0000FFFF0000FFFFULL;
+    value = value * 10000 + (value >> 32);
+    return ShortNumber{value & 0xFFFFFFFF, length};
 }
 
 // The word is the literal. The literal's length is a constant, so the comparison

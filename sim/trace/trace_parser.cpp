@@ -2,6 +2,7 @@
 
 #include "text.hpp"
 #include "wsrsim/trace_reader.hpp"
+#include "wsrsim/word_index.hpp"
 
 namespace wsrsim::trace {
 namespace {
@@ -42,6 +43,11 @@ constexpr std::array commands{
     CommandSpec{"reboot", Command::reboot, "reboot"},
 };
 
+constexpr WordIndex command_index{[] {
+    std::array<std::string_view, commands.size()> names;
+    for (std::size_t i = 0; i < commands.size(); ++i) names[i] = commands[i].name;
+    return names;
+}()};
 
 // `key=value` split at the first '='; key is empty if there is none. Words are
 // short: a plain loop beats a call to memchr.
@@ -187,12 +193,35 @@ public:
         return take();
     }
 
-    // The next word as a number no higher than `highest`. Up to 19 digits cannot
-    // overflow 64 bits, so they are converted as they are scanned; anything else
-    // (a longer number, a word that is not one) takes the slow way.
+    // The next word with its NameTable key: a word of up to eight bytes is its
+    // own key, taken from the one load that finds its end.
+    KeyedWord keyed_operand(std::string_view what) {
+        if (done()) [[unlikely]] return missing(what), KeyedWord{};
+        if (const auto bytes = text::eight_bytes(line_, at_, end_)) {
+            if (const auto length = text::word_length(*bytes, at_, static_cast<std::size_t>(end_ - at_))) {
+                const std::string_view word(at_, *length);
+                at_ = understood_end_ = at_ + *length;
+                return {word, *bytes & ((std::uint64_t{1} << (8 * *length)) - 1)};
+            }
+        }
+        const std::string_view word = take();
+        return {word, NameTable::key_of(word)};
+    }
+
+    // The next word as a number no higher than `highest`. Up to eight digits are
+    // converted at once from one load; up to 19 cannot overflow 64 bits, so they
+    // are converted as they are scanned; anything else (a longer number, a word
+    // that is not one) takes the slow way.
     template <class T>
     std::optional<T> number(std::string_view what, std::uint64_t highest) {
         if (done()) [[unlikely]] return missing(what), std::nullopt;
+        if (const auto bytes = text::eight_bytes(line_, at_, end_)) {
+            const auto number = text::short_number(*bytes, at_, static_cast<std::size_t>(end_ - at_));
+            if (number && number->value <= highest) [[likely]] {
+                at_ = understood_end_ = at_ + number->length;
+                return static_cast<T>(number->value);
+            }
+        }
         const char* digit = at_;
         std::uint64_t value = 0;
         for (; digit != end_ && text::is_digit(*digit) && digit - at_ < 19; ++digit)
@@ -217,18 +246,11 @@ public:
         return std::nullopt;
     }
 
-    // The next word if it is a name, scanned once; otherwise an error.
+    // The next word if it is a name; otherwise an error.
     std::string_view name(std::string_view what) {
-        if (done()) [[unlikely]] return missing(what), std::string_view();
-        const char* const begin = at_;
-        const char* end = begin;
-        if (text::byte_class(*end) & text::name_first_byte)
-            for (++end; end != end_ && (text::byte_class(*end) & text::name_byte); ++end) {}
-        if (end != begin && (end == end_ || text::ends_word(*end))) [[likely]] {
-            at_ = understood_end_ = end;
-            return from_to(begin, end);
-        }
-        name_expected(take(), what);
+        const std::string_view word = operand(what);
+        if (word.empty() || text::is_name(word)) return word;
+        name_expected(word, what);
         return {};
     }
 
@@ -298,17 +320,25 @@ private:
     bool in_request_ = true;
 };
 
-TraceParser::TraceParser(std::string file) : file_(std::move(file)) {
-    // Ids in the order of `commands`: a command's id is its index there.
-    for (const CommandSpec& spec : commands) command_names_.intern(spec.name);
+TraceParser::TraceParser(std::string file) : file_(std::move(file)) {}
+
+// A word that should be a name already in `names`. Only names are ever put in a
+// table, so a word found there needs no check byte by byte; a word not found is
+// checked, to say which mistake it is: not a name, or (`unknown`) not one known.
+std::optional<NameId> TraceParser::known_name(Cursor& words, const KeyedWord& operand, const NameTable& names,
+                                              std::string_view what, std::string (*unknown)(std::string_view)) {
+    const auto [word, key] = operand;
+    if (word.empty()) return std::nullopt;  // missing: already reported
+    if (const auto id = names.find(word, key)) return id;
+    if (!text::is_name(word)) words.name_expected(word, what);
+    else words.fail(word, unknown(word));
+    return std::nullopt;
 }
 
 std::optional<NameId> TraceParser::known_socket(Cursor& words) {
-    const std::string_view word = words.name("SOCK");
-    if (word.empty()) return std::nullopt;
-    if (const auto id = sockets_.find(word)) return id;
-    words.fail(word, "unknown socket " + quoted(word) + ": no 'socket' line names it");
-    return std::nullopt;
+    return known_name(words, words.keyed_operand("SOCK"), sockets_, "SOCK", [](std::string_view socket) {
+        return "unknown socket " + quoted(socket) + ": no 'socket' line names it";
+    });
 }
 
 std::optional<NameId> TraceParser::usable_variable(Cursor& words, std::string_view word) {
@@ -361,7 +391,7 @@ bool TraceParser::read_options(Cursor& words, const Allowed& allowed, Options& o
 }
 
 bool TraceParser::parse_request(Cursor& words, std::string_view command_word, TraceLine& line, Options& options) {
-    const auto command = command_names_.find(command_word);
+    const auto command = command_index.find(command_word);
     if (!command) return words.fail(command_word, "unknown command " + quoted(command_word));
     const CommandSpec* spec = &commands[*command];
     words.usage = spec->usage;
@@ -411,7 +441,7 @@ bool TraceParser::parse_request(Cursor& words, std::string_view command_word, Tr
             else if (word.starts_with("name=") && !name) name = word.substr(5);
             else if (!words.note_or_fail(word)) return false;
         }
-        line.request = req::CreateProcess{*pid, elevated, std::string(name.value_or(""))};
+        line.request = req::CreateProcess{*pid, elevated, name.value_or("")};
         break;
     }
     case Command::exit: {
@@ -479,11 +509,13 @@ bool TraceParser::parse_request(Cursor& words, std::string_view command_word, Tr
         break;
     }
     case Command::wait: {
-        const std::string_view name = words.name("VAR");
-        if (name.empty()) return false;
-        const auto id = variables_.find(name);
-        if (!id || variable_states_[*id] == VariableState::token)
-            return words.fail(name, quoted(name) + " does not name an overlapped request (name one with 'async as VAR')");
+        const auto not_a_request = [](std::string_view name) {
+            return quoted(name) + " does not name an overlapped request (name one with 'async as VAR')";
+        };
+        const auto name = words.keyed_operand("VAR");
+        const auto id = known_name(words, name, variables_, "VAR", not_a_request);
+        if (!id) return false;
+        if (variable_states_[*id] == VariableState::token) return words.fail(name.word, not_a_request(name.word));
         variable_states_[*id] = VariableState::waited_request;
         line.waits = *id;
         line.request = req::Wait{};

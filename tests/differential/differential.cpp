@@ -210,7 +210,7 @@ std::string describe(const Request& request) {
             },
             [](const req::CreateProcess& r) {
                 return "process " + std::to_string(r.pid) + (r.elevated ? " elevated" : "") +
-                       " name=" + r.name;
+                       " name=" + std::string(r.name);
             },
             [](const req::ExitProcess& r) { return "exit " + std::to_string(r.pid); },
             [](const req::OpenSocket& r) {

@@ -255,9 +255,21 @@ Pid RequestGenerator::caller(std::uint64_t live_percent) {
     return !live_processes_.empty() && chance(live_percent) ? any_of(live_processes_) : pid();
 }
 
+// A request holds a view of its process name: the names are literals, one per pid pid() gives.
+std::string_view process_name(Pid pid) {
+    switch (pid) {
+    case pid_pool[0]: return "p4";
+    case pid_pool[1]: return "p100";
+    case pid_pool[2]: return "p200";
+    case pid_pool[3]: return "p300";
+    case never_a_process_pid: return "p0";
+    default: return "p999";
+    }
+}
+
 Request RequestGenerator::create_process() {
     const Pid new_pid = pid();
-    return req::CreateProcess{new_pid, chance(50), "p" + std::to_string(new_pid)};
+    return req::CreateProcess{new_pid, chance(50), process_name(new_pid)};
 }
 
 Request RequestGenerator::exit_process() {

@@ -163,6 +163,34 @@ TEST_CASE("unknown commands, sockets and variables are trace errors") {
     CHECK(trace_error("wait nothing\n")->message.find("does not name an overlapped request") != std::string::npos);
 }
 
+TEST_CASE("commands and outcomes are found whole, not by the bytes their hash reads") {
+    // The perfect hash reads a word's first and last four bytes and its length;
+    // each of these shares them with a command or an error name.
+    for (const char* near_miss : {"persist-crXate", "getsockXame", "bindbind", "seedseed", "exitexit"})
+        CHECK(trace_error(std::string(near_miss) + " 1\n")->message == "unknown command '" + std::string(near_miss) + "'");
+    CHECK(trace_error("process 1 => WSAEXNVAL\n")->message.find("unknown outcome 'WSAEXNVAL'") == 0);
+    CHECK(trace_error("process 1 => ERROR_ACCESS_XENIED\n")->message.find("unknown outcome") == 0);
+    CHECK_FALSE(trace_error("process 1 => ok\nprocess 1 => ERROR_ALREADY_EXISTS\nprocess 2 => NO_ERROR\n"));
+}
+
+TEST_CASE("a socket or variable that is not a name says so before saying it is unknown") {
+    const auto socket = trace_error("process 1\nbind 9s 80\n");
+    REQUIRE(socket);
+    CHECK(socket->column == 6);
+    CHECK(socket->message.find("SOCK must be a name") == 0);
+    const auto variable = trace_error("process 1\nsocket 1 s tcp\nacquire s 0 10 as t\nwait t\n");
+    REQUIRE(variable);
+    CHECK(variable->column == 6);
+    CHECK(variable->message.find("'t' does not name an overlapped request") == 0);
+    CHECK(trace_error("wait w!\n")->message.find("VAR must be a name") == 0);
+    // Names of every length up to and past eight bytes, last on the line or not.
+    std::string text = "process 1\n";
+    for (const std::string name : {"a", "ab", "abc", "abcd", "abcdefg", "abcdefgh", "abcdefghi", "s.1-x_y"})
+        text += "socket 1 " + name + " tcp\nbind " + name + " 0\ngetsockname " + name + "\n";
+    CHECK_FALSE(trace_error(text));
+    CHECK(trace_error(text + "close abcdefgj\n")->message.find("unknown socket 'abcdefgj'") == 0);
+}
+
 TEST_CASE("an async request's variable is its token only after `wait`") {
     const std::string head = "process 1\nsocket 1 s tcp\nacquire s 0 10 async as w\n";
     const auto early = trace_error(head + "associate s $w\n");

@@ -1,0 +1,86 @@
+// A fixed set of words (trace commands, error names) found by a perfect hash
+// chosen at compile time: a word's first and last four bytes and its length,
+// mixed by one multiplication, pick a slot that no two words of the set share.
+// Finding a word costs one table load and one comparison, where a loop over the
+// set would compare (and mispredict) once per word.
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+
+namespace wsrsim {
+
+// The first and the last four bytes of a word, little-endian (fewer in a word of
+// under four bytes). With the length, a word of up to eight bytes is all there.
+constexpr std::uint64_t word_key(std::string_view word) {
+    const std::size_t size = word.size();
+    if (!std::is_constant_evaluated() && size >= 4) {
+        std::uint32_t head, tail;
+        std::memcpy(&head, word.data(), 4);
+        std::memcpy(&tail, word.data() + size - 4, 4);
+        if constexpr (std::endian::native == std::endian::little) return head | std::uint64_t{tail} << 32;
+    }
+    const std::size_t part = size < 4 ? size : 4;
+    std::uint64_t key = 0;
+    for (std::size_t i = 0; i < part; ++i) {
+        key |= std::uint64_t{static_cast<unsigned char>(word[i])} << (8 * i);
+        key |= std::uint64_t{static_cast<unsigned char>(word[size - part + i])} << (8 * i + 32);
+    }
+    return key;
+}
+
+template <std::size_t N>
+class WordIndex {
+    static_assert(N > 0 && N < 64, "slots hold a word's position + 1 in one byte; the table is sized for a few dozen");
+
+public:
+    // Tries multipliers from a fixed sequence until one separates every word; a
+    // set none separates fails to compile (constant evaluation does not end).
+    constexpr explicit WordIndex(const std::array<std::string_view, N>& words) : words_(words) {
+        for (std::size_t i = 0; i < N; ++i) keys_[i] = word_key(words[i]);
+        for (multiplier_ = 0x9e3779b97f4a7c15ULL;; multiplier_ += 0x5851f42d4c957f2eULL) {
+            multiplier_ |= 1;
+            slots_ = {};
+            bool separated = true;
+            for (std::size_t i = 0; i < N && separated; ++i) {
+                std::uint8_t& slot = slots_[slot_of(keys_[i], words[i].size())];
+                separated = slot == 0;
+                slot = static_cast<std::uint8_t>(i + 1);
+            }
+            if (separated) return;
+        }
+    }
+
+    // The word's position in the set, if it is one of them.
+    std::optional<std::size_t> find(std::string_view word) const {
+        const std::uint64_t key = word_key(word);
+        const std::uint8_t slot = slots_[slot_of(key, word.size())];
+        if (slot == 0) return std::nullopt;
+        const std::size_t index = slot - 1u;
+        // Key and length are a word of up to eight bytes whole; a longer one is compared.
+        if (keys_[index] != key || words_[index].size() != word.size()) return std::nullopt;
+        if (word.size() > 8 && words_[index] != word) return std::nullopt;
+        return index;
+    }
+
+private:
+    // Four times as many slots as words: a separating multiplier is found in a
+    // few dozen tries.
+    static constexpr int slot_bits = N <= 16 ? 6 : 8;
+
+    constexpr std::size_t slot_of(std::uint64_t key, std::size_t size) const {
+        return static_cast<std::size_t>(((key + size) * multiplier_) >> (64 - slot_bits));
+    }
+
+    std::array<std::string_view, N> words_;
+    std::array<std::uint64_t, N> keys_{};
+    std::uint64_t multiplier_ = 0;
+    std::array<std::uint8_t, std::size_t{1} << slot_bits> slots_{};  // position + 1; 0: empty
+};
+
+}  // namespace wsrsim
