@@ -253,18 +253,18 @@ def replay_section(runs):
 
 
 WHY_REPLAY = """\
-Why: a whole replay reads, parses, serves and checks each line in turn. On the
-trace with expectations callgrind counts about 1,750 instructions a line, and
-valgrind's branch model about 23 mispredicted branches: the parser 1,040 and 13,
-the model 330 and 7, the engine around it 250 and 3, reading lines 80 and 1.
-5M/s leaves 400 cycles a line on this machine (a 2 GHz virtual CPU). The parser
-reads a line in one pass, converting operands as it scans them (about 15% faster
-than splitting the line into words first); what is left is spread over many
-small steps (names looked up, numbers converted, outcomes and fields matched)
-with no single hot spot, and so is serving. Reaching the target here would take
-a different kind of reader (all word boundaries of a line found at once with
-vector instructions, commands and outcomes found by precomputed hashes) and an
-engine that dispatches a request once instead of three times."""
+Why: a whole replay reads, parses, serves and checks each line in turn, and the
+rate is bound by instructions, not by stalls. Callgrind counts about 1,290
+instructions a bare line (parser 655, engine and model 505, reading lines 77,
+the loop around them the rest) and 1,640 a line with its expectation (parser 970,
+serving 540); at the measured rate that is 2.7 instructions a cycle on this
+machine (a 2 GHz virtual CPU), so 5M/s (400 cycles a line) needs about 1,070
+instructions a bare line: 17% fewer. This build already has link-time and
+profile-guided optimization (together worth 20-25% here), a parser that reads a
+line in one pass with commands and error names found by a perfect hash, and an
+engine that dispatches a request once. What is left is spread thin: a name
+looked up, a number converted, a tree searched, a free run kept up to date, each
+a few dozen instructions, with no single hot spot."""
 
 
 # ---- other measurements -------------------------------------------------------------
@@ -439,8 +439,10 @@ def main():
     report = f"""# wsrsim benchmark report
 
 Written by `bench/run` from one run of `build-bench/bench/wsrsim-bench`, {when}. wsrsim is
-built in release mode (`-O3`, `NDEBUG`); Google Benchmark's banner may call itself a debug
-build, which is Debian's `libbenchmark` package speaking, not the code measured.
+built in release mode (`-O3`, `NDEBUG`) with link-time and profile-guided optimization; the
+profile comes from `wsrsim replay` of churn traces with other seeds than the one measured, and
+of the corpus. Google Benchmark's banner may call itself a debug build, which is Debian's
+`libbenchmark` package speaking, not the code measured.
 Machine: {context_line(context)}.
 
 Every case runs the same code (`bench/backend_cases.cpp`) against the `wsrsim::Backend`
