@@ -254,17 +254,19 @@ def replay_section(runs):
 
 WHY_REPLAY = """\
 Why: a whole replay reads, parses, serves and checks each line in turn, and the
-rate is bound by instructions, not by stalls. Callgrind counts about 1,290
-instructions a bare line (parser 655, engine and model 505, reading lines 77,
-the loop around them the rest) and 1,640 a line with its expectation (parser 970,
-serving 540); at the measured rate that is 2.7 instructions a cycle on this
-machine (a 2 GHz virtual CPU), so 5M/s (400 cycles a line) needs about 1,070
-instructions a bare line: 17% fewer. This build already has link-time and
-profile-guided optimization (together worth 20-25% here), a parser that reads a
-line in one pass with commands and error names found by a perfect hash, and an
-engine that dispatches a request once. What is left is spread thin: a name
-looked up, a number converted, a tree searched, a free run kept up to date, each
-a few dozen instructions, with no single hot spot."""
+rate is bound by instructions. Callgrind counts, in this build, about 990
+instructions a bare line (parser 505, engine and model 380, reading lines and
+the loop around them 100) and 1,270 a line with its expectation (parser 775,
+serving 395): about 2.2 instructions a cycle at the measured rate on this machine
+(a 2 GHz virtual CPU). 5M/s leaves 400 cycles a line, about 860 instructions: 12%
+fewer. Profile-guided optimization is already in, on top of link-time
+optimization (worth about 20% here), as are a parser that reads a line in one pass with commands and
+error names found by a perfect hash, and an engine that dispatches a request
+once. What is left is spread thin: a name looked up, a number converted, a tree
+searched, a free run kept up to date, each a few dozen instructions, with no
+single hot spot. Figures also move by 5-10% between runs here: the machine is
+shared, and two profile-guided builds of the same source differ by a few percent
+in code layout."""
 
 
 # ---- other measurements -------------------------------------------------------------
