@@ -1,8 +1,8 @@
 // A fixed set of words (trace commands, error names) found by a perfect hash
-// chosen at compile time: a word's first and last four bytes and its length,
-// mixed by one multiplication, pick a slot that no two words of the set share.
-// Finding a word costs one table load and one comparison, where a loop over the
-// set would compare (and mispredict) once per word.
+// chosen at compile time: a word's key (below) and its length, mixed by one
+// multiplication, pick a slot that no two words of the set share. Finding a word
+// costs one table load and one comparison, where a loop over the set would
+// compare (and mispredict) once per word.
 #pragma once
 
 #include <array>
@@ -15,23 +15,27 @@
 
 namespace wsrsim {
 
-// The first and the last four bytes of a word, little-endian (fewer in a word of
-// under four bytes). With the length, a word of up to eight bytes is all there.
+// A word of up to eight bytes as one little-endian number, zero-padded: with the
+// length, the word itself. A longer word gives its last eight bytes. At run time
+// from at most two loads (two overlapping ones for four to eight bytes).
 constexpr std::uint64_t word_key(std::string_view word) {
     const std::size_t size = word.size();
-    if (!std::is_constant_evaluated() && size >= 4) {
-        std::uint32_t head, tail;
-        std::memcpy(&head, word.data(), 4);
-        std::memcpy(&tail, word.data() + size - 4, 4);
-        if constexpr (std::endian::native == std::endian::little) return head | std::uint64_t{tail} << 32;
+    if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
+        const std::size_t from = size > 8 ? size - 8 : 0;
+        std::uint64_t key = 0;
+        for (std::size_t i = from; i < size; ++i)
+            key |= std::uint64_t{static_cast<unsigned char>(word[i])} << (8 * (i - from));
+        return key;
     }
-    const std::size_t part = size < 4 ? size : 4;
-    std::uint64_t key = 0;
-    for (std::size_t i = 0; i < part; ++i) {
-        key |= std::uint64_t{static_cast<unsigned char>(word[i])} << (8 * i);
-        key |= std::uint64_t{static_cast<unsigned char>(word[size - part + i])} << (8 * i + 32);
-    }
-    return key;
+    const auto load = [&](std::size_t at, std::size_t count) {
+        std::uint64_t bytes = 0;
+        std::memcpy(&bytes, word.data() + at, count);
+        return bytes;
+    };
+    if (size > 8) return load(size - 8, 8);
+    if (size >= 4) return load(0, 4) | load(size - 4, 4) << (8 * (size - 4));
+    if (size == 0) return 0;
+    return load(0, 1) | load(size / 2, 1) << (8 * (size / 2)) | load(size - 1, 1) << (8 * (size - 1));
 }
 
 template <std::size_t N>
@@ -82,5 +86,14 @@ private:
     std::uint64_t multiplier_ = 0;
     std::array<std::uint8_t, std::size_t{1} << slot_bits> slots_{};  // position + 1; 0: empty
 };
+
+// The index of the names in a table of entries (`name` is the member that holds
+// each one's): a word found is the position of its entry.
+template <class Entry, std::size_t N>
+constexpr WordIndex<N> index_of_names(const std::array<Entry, N>& entries, std::string_view Entry::*name) {
+    std::array<std::string_view, N> names;
+    for (std::size_t i = 0; i < N; ++i) names[i] = entries[i].*name;
+    return WordIndex<N>(names);
+}
 
 }  // namespace wsrsim

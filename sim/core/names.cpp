@@ -53,11 +53,7 @@ constexpr std::array error_texts{
               "Either the application has not called WSAStartup, or WSAStartup failed."},
 };
 
-constexpr WordIndex error_index{[] {
-    std::array<std::string_view, error_texts.size()> names;
-    for (std::size_t i = 0; i < error_texts.size(); ++i) names[i] = error_texts[i].name;
-    return names;
-}()};
+constexpr auto error_index = index_of_names(error_texts, &ErrorText::name);
 
 const ErrorText* text_of(Error error) {
     for (const ErrorText& text : error_texts)

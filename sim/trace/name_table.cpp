@@ -2,6 +2,7 @@
 
 #include "wsrsim/random.hpp"
 #include "wsrsim/trace_reader.hpp"
+#include "wsrsim/word_index.hpp"
 
 namespace wsrsim::trace {
 namespace {
@@ -9,9 +10,9 @@ namespace {
 constexpr std::size_t first_size = 64;
 constexpr int first_shift = 58;  // 64 - log2(first_size)
 
-std::uint64_t load(const char* bytes, std::size_t count) {
-    std::uint64_t value = 0;
-    std::memcpy(&value, bytes, count);
+std::uint64_t load8(const char* bytes) {
+    std::uint64_t value;
+    std::memcpy(&value, bytes, 8);
     return value;
 }
 
@@ -19,22 +20,17 @@ std::uint64_t load(const char* bytes, std::size_t count) {
 
 NameTable::NameTable() : slots_(first_size), shift_(first_shift) {}
 
-// Up to 8 bytes: the name's bytes as a little-endian number, zero-padded (as
-// text::eight_bytes reads them), from two overlapping 4-byte loads or the first,
-// middle and last byte of a shorter name. With the length this is the name
-// itself, not a hash of it. Longer names: a hash of 8 bytes per step.
+// Up to 8 bytes: the name itself (word_key, the bytes text::eight_bytes reads).
+// Longer names: a hash of 8 bytes per step, so names that differ only in the
+// middle do not share a key.
 std::uint64_t NameTable::key_of(std::string_view name) {
     const char* bytes = name.data();
     const std::size_t size = name.size();
-    if (size >= 4 && size <= 8) return load(bytes, 4) | load(bytes + size - 4, 4) << (8 * (size - 4));
-    if (size < 4) {
-        if (size == 0) return 0;
-        return load(bytes, 1) | load(bytes + size / 2, 1) << (8 * (size / 2)) | load(bytes + size - 1, 1) << (8 * (size - 1));
-    }
+    if (size <= 8) return word_key(name);
     std::uint64_t hash = size;
     std::size_t at = 0;
-    for (; at + 8 < size; at += 8) hash = mix64(hash ^ load(bytes + at, 8));
-    return mix64(hash ^ load(bytes + size - 8, 8));
+    for (; at + 8 < size; at += 8) hash = mix64(hash ^ load8(bytes + at));
+    return mix64(hash ^ load8(bytes + size - 8));
 }
 
 NameId NameTable::intern(std::string_view name) {

@@ -43,11 +43,7 @@ constexpr std::array commands{
     CommandSpec{"reboot", Command::reboot, "reboot"},
 };
 
-constexpr WordIndex command_index{[] {
-    std::array<std::string_view, commands.size()> names;
-    for (std::size_t i = 0; i < commands.size(); ++i) names[i] = commands[i].name;
-    return names;
-}()};
+constexpr auto command_index = index_of_names(commands, &CommandSpec::name);
 
 // `key=value` split at the first '='; key is empty if there is none. Words are
 // short: a plain loop beats a call to memchr.
