@@ -21,6 +21,7 @@ enum class SocketKind : std::uint8_t { tcp, udp, other };
 enum class Family : std::uint8_t { v4, v6 };
 
 std::string_view socket_kind_name(SocketKind kind);  // "tcp", "udp", "raw"
+std::optional<SocketKind> parse_socket_kind(std::string_view text);
 std::optional<Transport> transport_of(SocketKind kind);
 
 struct SocketOptions {

@@ -151,9 +151,10 @@ private:
     Outcome issue(const R& request, const TraceLine& line);
     void record(std::size_t kind, const TraceLine& line, const Outcome& outcome);
     void count_outcome(Error error);
-    Outcome serve(TraceLine& line);
+    // Serves the line's request; its outcome becomes last_outcome_.
+    void serve(TraceLine& line);
     template <class R>
-    Outcome serve(TraceLine& line, R& request);
+    void serve(TraceLine& line, R& request);
     Outcome wait_for(TraceLine& line, req::Wait& wait);
     Variable& variable(NameId id);
     void bind_variable(const TraceLine& line, const Outcome& outcome, bool wildcard);
@@ -175,7 +176,8 @@ private:
     Outcome last_outcome_;
     // Where each code's entry is in summary_.outcomes (position + 1; 0: not yet
     // known), by the code modulo 128, so that counting an outcome is one lookup
-    // rather than a scan. The model's codes all land in slots of their own.
+    // rather than a scan. The model's codes all land in slots of their own. Only
+    // the engine adds to summary_.outcomes, and never removes: a slot stays valid.
     std::array<std::uint8_t, 128> outcome_slots_{};
     ReplaySummary summary_;
 };

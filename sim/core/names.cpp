@@ -65,7 +65,7 @@ const ErrorText* text_of(Error error) {
 template <class Table, class Value = decltype(Table::value_type::first)>
 std::optional<Value> lookup(const Table& table, std::string_view name) {
     for (const auto& [value, spelling] : table)
-        if (spelling == name) return value;
+        if (same_word(spelling, name)) return value;
     return std::nullopt;
 }
 
@@ -120,6 +120,7 @@ std::optional<WildcardPlacement> parse_placement(std::string_view text) { return
 std::string_view ephemeral_name(EphemeralPolicy policy) { return spelling_of(ephemerals, policy); }
 std::optional<EphemeralPolicy> parse_ephemeral(std::string_view text) { return lookup(ephemerals, text); }
 std::string_view socket_kind_name(SocketKind kind) { return spelling_of(socket_kinds, kind); }
+std::optional<SocketKind> parse_socket_kind(std::string_view text) { return lookup(socket_kinds, text); }
 
 std::optional<Transport> transport_of(SocketKind kind) {
     switch (kind) {

@@ -16,7 +16,9 @@ namespace bi = boost::intrusive;
 
 using SetHook = bi::set_member_hook<bi::link_mode<bi::normal_link>, bi::optimize_size<true>>;
 using ListHook = bi::list_member_hook<bi::link_mode<bi::normal_link>>;
-using HashHook = bi::unordered_set_member_hook<bi::link_mode<bi::normal_link>>;
+// The hash kept in the hook lets erasing by iterator go straight to the object's
+// bucket, instead of walking the bucket's list around to find which one it is.
+using HashHook = bi::unordered_set_member_hook<bi::link_mode<bi::normal_link>, bi::store_hash<true>>;
 
 struct Socket;
 struct Process;

@@ -96,7 +96,7 @@ void ReplayEngine::record(std::size_t kind, const TraceLine& line, const Outcome
 
 void ReplayEngine::count_outcome(Error error) {
     std::uint8_t& slot = outcome_slots_[static_cast<std::uint32_t>(error) % outcome_slots_.size()];
-    if (slot != 0 && slot <= summary_.outcomes.size() && summary_.outcomes[slot - 1].error == error) {
+    if (slot != 0 && summary_.outcomes[slot - 1].error == error) {
         ++summary_.outcomes[slot - 1].count;
         return;
     }
@@ -167,14 +167,14 @@ void ReplayEngine::bind_variable(const TraceLine& line, const Outcome& outcome, 
 }
 
 // The line's request is dispatched on once: everything after knows its kind.
-Outcome ReplayEngine::serve(TraceLine& line) {
-    return std::visit([&](auto& request) { return serve(line, request); }, line.request);
+void ReplayEngine::serve(TraceLine& line) {
+    std::visit([&](auto& request) { serve(line, request); }, line.request);
 }
 
 template <class R>
-Outcome ReplayEngine::serve(TraceLine& line, R& request) {
+void ReplayEngine::serve(TraceLine& line, R& request) {
     if constexpr (std::is_same_v<R, req::Wait>) {
-        return wait_for(line, request);
+        last_outcome_ = wait_for(line, request);
     } else {
         if constexpr (requires { request.socket; })
             request.socket = line.socket < sockets_.size() ? sockets_[line.socket] : no_socket;
@@ -194,7 +194,7 @@ Outcome ReplayEngine::serve(TraceLine& line, R& request) {
         if (wildcard) note_failed_wildcard(line.number, outcome);
         if (line.binds != no_name) bind_variable(line, outcome, wildcard);
         else if (outcome.error == Error::io_pending) backend_->forget(outcome.request);
-        return outcome;
+        last_outcome_ = outcome;
     }
 }
 
@@ -238,7 +238,7 @@ std::optional<TraceError> ReplayEngine::run(TraceLine& line) {
         clock_ = line.clock;
         last_outcome_ = advanced;
     }
-    if (line.kind == LineKind::request) last_outcome_ = serve(line);
+    if (line.kind == LineKind::request) serve(line);
     check(line, last_outcome_);
     return std::nullopt;
 }

@@ -50,28 +50,13 @@ inline bool is_name(std::string_view word) {
     return true;
 }
 
-// The end of the word starting at `at`: the first blank or '#' from there, or `end`.
-// Eight bytes at a time while eight remain, so a word costs one branch, not one
-// per byte: a byte below '$' (0x24) is a candidate, which the byte table then
-// confirms (control bytes other than blanks belong to words).
-inline const char* word_end(const char* at, const char* const end) {
+// Flags the bytes below '$' (0x24) in eight bytes: candidates for the end of a
+// word, which the byte table then confirms (control bytes other than blanks
+// belong to words). The lowest flag is exact; higher ones may be borrows.
+inline std::uint64_t below_dollar(std::uint64_t bytes) {
     constexpr std::uint64_t ones = 0x0101010101010101ULL;
     constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
-    while (std::endian::native == std::endian::little && end - at >= 8) {
-        std::uint64_t bytes;
-        std::memcpy(&bytes, at, 8);
-        // The lowest flagged byte is the first one below '$' (higher flags may be borrows).
-        const std::uint64_t below = (bytes - ones * '$') & ~bytes & high_bits;
-        if (below == 0) {
-            at += 8;
-            continue;
-        }
-        at += std::countr_zero(below) / 8;  // the lowest byte comes first
-        if (ends_word(*at)) return at;
-        ++at;
-    }
-    while (at != end && !ends_word(*at)) ++at;
-    return at;
+    return (bytes - ones * '$') & ~bytes & high_bits;
 }
 
 // The eight bytes from `at` on as one little-endian number, zeros past `end`, in
@@ -90,13 +75,29 @@ inline std::optional<std::uint64_t> eight_bytes(const char* begin, const char* a
     return bytes >> (8 * (8 - (end - at)));
 }
 
+// The end of the word starting at `at` in the line from `begin`: the first blank
+// or '#' from there, or `end`. Eight bytes at a time, the line's last ones too
+// (the zeros past its end are candidates), so a word costs a branch or two
+// rather than one per byte.
+inline const char* word_end(const char* begin, const char* at, const char* const end) {
+    while (const auto bytes = eight_bytes(begin, at, end)) {
+        const std::uint64_t below = below_dollar(*bytes);
+        if (below == 0) {
+            at += 8;
+            continue;
+        }
+        at += std::countr_zero(below) / 8;  // the lowest byte comes first
+        if (at == end || ends_word(*at)) return at;
+        ++at;
+    }
+    while (at != end && !ends_word(*at)) ++at;
+    return at;
+}
+
 // Where the word in `bytes` (from eight_bytes) ends: its length, if it ends
 // within them (at a blank, a '#' or the line's end, `left` bytes on).
 inline std::optional<std::size_t> word_length(std::uint64_t bytes, const char* at, std::size_t left) {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL;
-    constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
-    // As in word_end: the first byte below '$' is a candidate for the end.
-    const std::uint64_t below = (bytes - ones * '$') & ~bytes & high_bits;
+    const std::uint64_t below = below_dollar(bytes);
     if (below == 0) return std::nullopt;
     const auto length = static_cast<std::size_t>(std::countr_zero(below) / 8);
     if (length == left || (length < left && ends_word(at[length]))) return length;

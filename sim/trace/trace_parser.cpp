@@ -80,12 +80,6 @@ constexpr std::array<std::string_view, sizeof...(I)> kind_names(std::index_seque
 }
 constexpr auto request_kind_names = kind_names(std::make_index_sequence<request_kind_count>{});
 
-std::optional<SocketKind> parse_socket_kind(std::string_view word) {
-    for (SocketKind kind : {SocketKind::tcp, SocketKind::udp, SocketKind::other})
-        if (socket_kind_name(kind) == word) return kind;
-    return std::nullopt;
-}
-
 constexpr std::string_view utf8_byte_order_mark = "\xEF\xBB\xBF";
 
 std::string_view from_to(const char* begin, const char* end) {
@@ -150,28 +144,37 @@ public:
     std::string_view usage = {};
     std::optional<TraceError> error;
 
-    // The steps every operand takes (done, take, operand, keyed_operand, number)
-    // are forced inline: called from a dozen places, they would otherwise stay
-    // out of line, with the cursor's position going through memory at each call
-    // (with profile-guided optimization, 2-5% of a whole replay).
+    // The steps every operand takes (done, take, operand, keyed_operand, number,
+    // port, pid, transport) are forced inline: called from a dozen places, they
+    // would otherwise stay out of line, with the cursor's position going through
+    // memory at each call (with profile-guided optimization, 2-5% of a whole replay).
 
     // Skips blanks; true when no word of the current part is left.
     [[gnu::always_inline]] bool done() {
-        // Scanned through a local: a char may alias this cursor's own fields, so a
-        // loop on at_ itself would store and reload it at every byte.
         const char* at = at_;
-        while (at != end_ && text::is_blank(*at)) ++at;
-        at_ = at;
-        // One table load rules out both the comment and the arrow for most words.
         if (at == end_) return true;
-        return (text::byte_class(*at) & text::part_end_byte) && (*at == '#' || (in_request_ && at_arrow()));
+        std::uint8_t byte_class = text::byte_class(*at);
+        // Taking a word steps over the one blank that usually follows it: a loop
+        // is needed only where there are more.
+        if (byte_class == text::blank_byte) [[unlikely]] {
+            // Scanned through a local: a char may alias this cursor's own fields,
+            // so a loop on at_ itself would store and reload it at every byte.
+            do ++at;
+            while (at != end_ && text::is_blank(*at));
+            at_ = at;
+            if (at == end_) return true;
+            byte_class = text::byte_class(*at);
+        }
+        // One table load rules out both the comment and the arrow for most words.
+        return (byte_class & text::part_end_byte) && (*at == '#' || (in_request_ && at_arrow()));
     }
 
     // The next word; only after done() said there is one.
     [[gnu::always_inline]] std::string_view take() {
         const char* const begin = at_;
-        at_ = understood_end_ = text::word_end(at_, end_);
-        return from_to(begin, at_);
+        const char* const end = text::word_end(line_, begin, end_);
+        step_past(end);
+        return from_to(begin, end);
     }
 
     // At a word beginning with "=>": the arrow, or a misspelt one.
@@ -205,7 +208,7 @@ public:
         if (const auto bytes = text::eight_bytes(line_, at_, end_)) {
             if (const auto length = text::word_length(*bytes, at_, static_cast<std::size_t>(end_ - at_))) {
                 const std::string_view word(at_, *length);
-                at_ = understood_end_ = at_ + *length;
+                step_past(at_ + *length);
                 return {word, *bytes & ((std::uint64_t{1} << (8 * *length)) - 1)};
             }
         }
@@ -223,7 +226,7 @@ public:
         if (const auto bytes = text::eight_bytes(line_, at_, end_)) {
             const auto number = text::short_number(*bytes, at_, static_cast<std::size_t>(end_ - at_));
             if (number && number->value <= highest) [[likely]] {
-                at_ = understood_end_ = at_ + number->length;
+                step_past(at_ + number->length);
                 return static_cast<T>(number->value);
             }
         }
@@ -234,7 +237,7 @@ public:
         for (; digit != end && text::is_digit(*digit) && digit - begin < 19; ++digit)
             value = value * 10 + static_cast<unsigned>(*digit - '0');
         if (digit != begin && (digit == end || text::ends_word(*digit)) && value <= highest) [[likely]] {
-            at_ = understood_end_ = digit;
+            step_past(digit);
             return static_cast<T>(value);
         }
         const auto long_value = long_number(what, highest);
@@ -242,10 +245,10 @@ public:
         return static_cast<T>(*long_value);
     }
 
-    std::optional<Port> port(std::string_view what) { return number<Port>(what, highest_port); }
-    std::optional<Pid> pid() { return number<Pid>("PID", UINT32_MAX); }
+    [[gnu::always_inline]] std::optional<Port> port(std::string_view what) { return number<Port>(what, highest_port); }
+    [[gnu::always_inline]] std::optional<Pid> pid() { return number<Pid>("PID", UINT32_MAX); }
 
-    std::optional<Transport> transport() {
+    [[gnu::always_inline]] std::optional<Transport> transport() {
         const std::string_view word = operand("tcp|udp");
         if (word.empty()) return std::nullopt;
         if (auto transport = parse_transport(word)) return transport;
@@ -291,6 +294,13 @@ public:
     const char* understood_end() const { return understood_end_; }
 
 private:
+    // Moves past a word that ends at `word_end`, and past the single space that
+    // usually follows it.
+    [[gnu::always_inline]] void step_past(const char* word_end) {
+        understood_end_ = word_end;
+        at_ = word_end + (word_end != end_ && *word_end == ' ');
+    }
+
     // Where the blanks just before `at` begin.
     const char* blanks_before(const char* at) const {
         while (at != line_ && text::is_blank(at[-1])) --at;
@@ -332,8 +342,14 @@ TraceParser::TraceParser(std::string file) : file_(std::move(file)) {}
 // A word that should be a name already in `names`. Only names are ever put in a
 // table, so a word found there needs no check byte by byte; a word not found is
 // checked, to say which mistake it is: not a name, or (`unknown`) not one known.
-std::optional<NameId> TraceParser::known_name(Cursor& words, const KeyedWord& operand, const NameTable& names,
-                                              std::string_view what, std::string (*unknown)(std::string_view)) {
+//
+// This and the other steps of a request's operands below are forced inline into
+// parse_request, and parse_request into read, its one caller: out of line, each
+// call saved and restored registers and sent the cursor through memory (6% of a
+// whole replay's instructions).
+[[gnu::always_inline]] inline std::optional<NameId> TraceParser::known_name(
+    Cursor& words, const KeyedWord& operand, const NameTable& names, std::string_view what,
+    std::string (*unknown)(std::string_view)) {
     const auto [word, key] = operand;
     if (word.empty()) return std::nullopt;  // missing: already reported
     if (const auto id = names.find(word, key)) return id;
@@ -342,7 +358,7 @@ std::optional<NameId> TraceParser::known_name(Cursor& words, const KeyedWord& op
     return std::nullopt;
 }
 
-std::optional<NameId> TraceParser::known_socket(Cursor& words) {
+[[gnu::always_inline]] inline std::optional<NameId> TraceParser::known_socket(Cursor& words) {
     return known_name(words, words.keyed_operand("SOCK"), sockets_, "SOCK", [](std::string_view socket) {
         return "unknown socket " + quoted(socket) + ": no 'socket' line names it";
     });
@@ -363,7 +379,8 @@ std::optional<NameId> TraceParser::usable_variable(Cursor& words, std::string_vi
     return id;
 }
 
-std::optional<TokenOperand> TraceParser::token_operand(Cursor& words, std::string_view word) {
+[[gnu::always_inline]] inline std::optional<TokenOperand> TraceParser::token_operand(Cursor& words,
+                                                                                     std::string_view word) {
     if (word.front() == '$') {
         const auto variable = usable_variable(words, word);
         if (!variable) return std::nullopt;
@@ -377,7 +394,8 @@ std::optional<TokenOperand> TraceParser::token_operand(Cursor& words, std::strin
 
 // The optional words after a request's operands: `async`, `as VAR`, `store=...`,
 // in any order, each where the command allows it.
-bool TraceParser::read_options(Cursor& words, const Allowed& allowed, Options& options) {
+[[gnu::always_inline]] inline bool TraceParser::read_options(Cursor& words, const Allowed& allowed,
+                                                             Options& options) {
     while (!words.done()) {
         const std::string_view word = words.take();
         if (allowed.async && text::is(word, "async") && !options.async) {
@@ -397,7 +415,8 @@ bool TraceParser::read_options(Cursor& words, const Allowed& allowed, Options& o
     return true;
 }
 
-bool TraceParser::parse_request(Cursor& words, std::string_view command_word, TraceLine& line, Options& options) {
+[[gnu::always_inline]] inline bool TraceParser::parse_request(Cursor& words, std::string_view command_word,
+                                                              TraceLine& line, Options& options) {
     const auto command = command_index.find(command_word);
     if (!command) return words.fail(command_word, "unknown command " + quoted(command_word));
     const CommandSpec* spec = &commands[*command];
