@@ -142,38 +142,67 @@ std::optional<std::uint32_t> FreeRuns::leftmost_at_least(std::uint32_t from, std
     return hit;
 }
 
+// ---- Ordered indexes ----
+
+namespace {
+
+enum class Side { at_or_below, at_or_above };
+
+// In an ordered index, the element with the highest key at or below `key`, or
+// the one with the lowest key at or above it (the first of equals), if any.
+// Boost's bounds branch on the comparison at every level of the tree, which a
+// random port mispredicts half the time; here the comparison picks the child and
+// the candidate by conditional moves, and only the descent's end is a branch.
+template <class Tree>
+auto nearest(const Tree& tree, Port key, Side side) {
+    using Nodes = typename Tree::node_traits;
+    using Values = typename Tree::value_traits;
+    const typename Tree::key_of_value key_of;
+    typename Nodes::node_ptr found = nullptr;
+    typename Nodes::node_ptr node = tree.empty() ? nullptr : tree.root().pointed_node();
+    while (node) {
+        const Port at = key_of(*Values::to_value_ptr(node));
+        const bool candidate = side == Side::at_or_below ? at <= key : at >= key;
+        // Past a candidate, a closer one lies on the side away from it.
+        const bool go_right = candidate == (side == Side::at_or_below);
+        found = candidate ? node : found;
+        node = go_right ? Nodes::get_right(node) : Nodes::get_left(node);
+    }
+    return found ? Values::to_value_ptr(found) : nullptr;
+}
+
+}  // namespace
+
 // ---- ReservationsByStart ----
 
 Reservation* ReservationsByStart::at_or_before(std::uint32_t port) const {
-    auto it = tree_.upper_bound(static_cast<Port>(std::min(port, highest_port)));
-    if (it == tree_.begin()) return nullptr;
-    return const_cast<Reservation*>(&*--it);
+    return nearest(tree_, static_cast<Port>(std::min(port, highest_port)), Side::at_or_below);
 }
 
 Reservation* ReservationsByStart::at_or_after(std::uint32_t port, std::uint32_t last) const {
     if (port > highest_port) return nullptr;
-    auto it = tree_.lower_bound(static_cast<Port>(port));
-    return it != tree_.end() && it->block.start <= last ? const_cast<Reservation*>(&*it) : nullptr;
+    Reservation* r = nearest(tree_, static_cast<Port>(port), Side::at_or_above);
+    return r && r->block.start <= last ? r : nullptr;
 }
 
 ReservationsByStart::Tree::iterator ReservationsByStart::first_reaching(std::uint32_t port) const {
-    auto it = mutable_tree().upper_bound(static_cast<Port>(std::min(port, highest_port)));
-    return it == begin() ? it : --it;
+    Reservation* r = at_or_before(port);
+    return r ? mutable_tree().iterator_to(*r) : begin();
 }
 
 // ---- SocketsByPort ----
 
 Socket* SocketsByPort::one_on(std::uint32_t port) const {
     if (port > highest_port) return nullptr;
-    auto it = tree_.find(static_cast<Port>(port));
-    return it == tree_.end() ? nullptr : const_cast<Socket*>(&*it);
+    Socket* s = nearest(tree_, static_cast<Port>(port), Side::at_or_above);
+    return s && s->port == port ? s : nullptr;
 }
 
 std::optional<std::uint32_t> SocketsByPort::port_in(std::uint32_t first, std::uint32_t last) const {
     if (first > highest_port) return std::nullopt;
-    auto it = tree_.lower_bound(static_cast<Port>(first));
-    if (it == tree_.end() || it->port > last) return std::nullopt;
-    return it->port;
+    const Socket* s = nearest(tree_, static_cast<Port>(first), Side::at_or_above);
+    if (!s || s->port > last) return std::nullopt;
+    return s->port;
 }
 
 // ---- PortSpace ----
