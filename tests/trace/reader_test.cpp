@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <sstream>
+#include <utility>
 
 #include "replay_support.hpp"
 #include "wsrsim/netsh_import.hpp"
@@ -312,6 +313,30 @@ TEST_CASE("the line reader keeps line numbers across long lines, CRLF and a miss
     CHECK(b->number == 3);
     CHECK(reader.next()->text == "c");
     CHECK_FALSE(reader.next());
+}
+
+TEST_CASE("the line reader counts every byte it reads, across refills and a line too long to keep") {
+    std::string text;
+    for (int i = 0; i < 40000; ++i) text += "line " + std::to_string(i) + "\n";  // more than one read's worth
+    text += std::string(3 * LineReader::default_longest_line, 'x') + "\nafter\r\nlast";
+    std::istringstream in(text);
+    LineReader reader(in);
+    std::uint64_t lines = 0;
+    std::uint64_t too_long = 0;
+    std::string before_last, last;  // copies: a line's text lasts until the next call
+    bool numbered_in_order = true;
+    while (const auto line = reader.next()) {
+        numbered_in_order = numbered_in_order && line->number == ++lines;
+        too_long += line->too_long;
+        before_last = std::exchange(last, std::string(line->text));
+        if (line->number == 40000) CHECK(line->text == "line 39999");
+    }
+    CHECK(numbered_in_order);
+    CHECK(lines == 40003);
+    CHECK(too_long == 1);
+    CHECK(before_last == "after");
+    CHECK(last == "last");
+    CHECK(reader.bytes_read() == text.size());
 }
 
 TEST_CASE("names are interned once and found again") {
