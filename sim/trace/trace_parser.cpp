@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <utility>
 
 #include "text.hpp"
@@ -81,6 +82,9 @@ constexpr std::array<std::string_view, sizeof...(I)> kind_names(std::index_seque
 constexpr auto request_kind_names = kind_names(std::make_index_sequence<request_kind_count>{});
 
 constexpr std::string_view utf8_byte_order_mark = "\xEF\xBB\xBF";
+
+// The outcome fields whose value is a port, with their '='.
+constexpr std::array<std::string_view, 3> port_field_keys{"start=", "count=", "port="};
 
 std::string_view from_to(const char* begin, const char* end) {
     return {begin, static_cast<std::size_t>(end - begin)};
@@ -247,6 +251,31 @@ public:
 
     [[gnu::always_inline]] std::optional<Port> port(std::string_view what) { return number<Port>(what, highest_port); }
     [[gnu::always_inline]] std::optional<Pid> pid() { return number<Pid>("PID", UINT32_MAX); }
+
+    // The next word as an outcome field of port_field_keys with a port for its
+    // value (`start=N`): which one, and N, the key from one load and the number
+    // from another. Anything else, a bad value too, is left to the caller, whose
+    // slower way reads every field and says what is wrong.
+    struct PortField {
+        std::size_t index;
+        Port value;
+    };
+    [[gnu::always_inline]] std::optional<PortField> port_field() {
+        const auto bytes = text::eight_bytes(line_, at_, end_);
+        if (!bytes) return std::nullopt;
+        for (std::size_t index = 0; index < port_field_keys.size(); ++index) {
+            const std::size_t length = port_field_keys[index].size();
+            if ((*bytes & ((std::uint64_t{1} << (8 * length)) - 1)) != word_key(port_field_keys[index])) continue;
+            const char* const value = at_ + length;
+            const auto value_bytes = text::eight_bytes(line_, value, end_);
+            if (!value_bytes) return std::nullopt;
+            const auto number = text::short_number(*value_bytes, value, static_cast<std::size_t>(end_ - value));
+            if (!number || number->value > highest_port) return std::nullopt;
+            step_past(value + number->length);
+            return PortField{index, static_cast<Port>(number->value)};
+        }
+        return std::nullopt;
+    }
 
     [[gnu::always_inline]] std::optional<Transport> transport() {
         const std::string_view word = operand("tcp|udp");
@@ -590,22 +619,28 @@ bool TraceParser::parse_expectation(Cursor& words, TraceLine& line) {
         return words.fail(outcome_word, "unknown outcome " + quoted(outcome_word) +
                                             " (ok, pending, or an error such as WSAEINVAL or 10022)");
     }
+    std::optional<Port>* const port_fields[] = {&expect.start, &expect.count, &expect.port};  // as port_field_keys
     while (!words.done()) {
+        if (expect.kind == Expect::ok) {
+            if (const auto field = words.port_field()) {
+                *port_fields[field->index] = field->value;
+                continue;
+            }
+        }
         const std::string_view word = words.take();
         const auto [key, value] = setting(word);
         if (expect.kind != Expect::ok || key.empty()) {
             if (!words.note_or_fail(word)) return false;
             continue;
         }
-        std::optional<Port>* field = text::is(key, "start")   ? &expect.start
-                                     : text::is(key, "count") ? &expect.count
-                                     : text::is(key, "port")  ? &expect.port
-                                                              : nullptr;
-        if (field) {
+        const auto* known = std::find_if(port_field_keys.begin(), port_field_keys.end(),
+                                         [key = key](std::string_view field) { return field.starts_with(key) &&
+                                                                                      field.size() == key.size() + 1; });
+        if (known != port_field_keys.end()) {
             const auto number = text::to_number<std::uint32_t>(value);
             if (!number || *number > highest_port)
                 return words.fail(word, std::string(key) + " must be a number from 0 to 65535, not " + quoted(value));
-            *field = static_cast<Port>(*number);
+            *port_fields[known - port_field_keys.begin()] = static_cast<Port>(*number);
         } else if (text::is(key, "token")) {
             if (value.empty()) return words.fail(word, "token= needs a value");
             expect.token = token_operand(words, value);

@@ -89,6 +89,26 @@ TEST_CASE("acquire, associate and release take async and `as VAR` in either orde
     CHECK(line.token.literal == 42);
 }
 
+TEST_CASE("outcome fields take a port however it is written, and refuse what is not one") {
+    // Fields are read from one load where they can be, else word by word: both
+    // ways must agree, at a line's end, before a comment, on a line shorter than
+    // eight bytes after the arrow.
+    const TraceLine fields = parse_one("reboot => ok port=7 start=00065535 count=12#c");
+    CHECK(fields.expect.port == Port{7});
+    CHECK(fields.expect.start == Port{65535});
+    CHECK(fields.expect.count == Port{12});
+    CHECK(fields.expect.text == "ok port=7 start=00065535 count=12");
+    CHECK(parse_one("reboot => ok start=1 start=2").expect.start == Port{2});
+    CHECK(parse_one("exit 1 => ok port=5").expect.port == Port{5});
+    for (const std::string bad : {"start=65536", "count=", "port=5x", "start=123456789012", "port=-1", "count=1.5"}) {
+        const auto error = trace_error("reboot => ok " + bad + "\n");
+        REQUIRE(error);
+        CHECK(error->message.find(" must be a number from 0 to 65535, not ") != std::string::npos);
+        CHECK(error->column == 14);
+    }
+    CHECK(trace_error("reboot => ok stop=5\n")->message.find("unknown outcome field 'stop'") == 0);
+}
+
 TEST_CASE("expectations: ok with fields, pending, an error by name or number") {
     const TraceLine ok = parse_one("reboot => ok start=1 count=2 port=3 token=4");
     CHECK(ok.expect.kind == Expect::ok);
