@@ -149,10 +149,12 @@ namespace {
 enum class Side { at_or_below, at_or_above };
 
 // In an ordered index, the element with the highest key at or below `key`, or
-// the one with the lowest key at or above it (the first of equals), if any.
-// Boost's bounds branch on the comparison at every level of the tree, which a
-// random port mispredicts half the time; here the comparison picks the child and
-// the candidate by conditional moves, and only the descent's end is a branch.
+// the one with the lowest key at or above it (the first of equals), if any: one
+// descent from the root, keeping the last candidate passed. Boost answers the
+// first with upper_bound and then a step back to the predecessor, a second walk
+// through the tree. (The compiler turns the choice of child into a branch even
+// when written as a select; forced to be branch-free, every level would wait for
+// its load instead of running ahead on a prediction.)
 template <class Tree>
 auto nearest(const Tree& tree, Port key, Side side) {
     using Nodes = typename Tree::node_traits;
