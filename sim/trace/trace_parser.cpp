@@ -184,11 +184,21 @@ public:
     // At a word beginning with "=>": the arrow, or a misspelt one.
     bool at_arrow() const { return end_ - at_ >= 2 && at_[0] == '=' && at_[1] == '>'; }
 
+    // Takes the word at_arrow() found: true if it is the arrow alone, with no
+    // byte of the next word stuck to it. Two bytes known, so no search for its end.
+    bool take_arrow() {
+        const char* const end = at_ + 2;
+        if (end != end_ && !text::ends_word(*end)) return false;
+        step_past(end);
+        return true;
+    }
+
     // The words from here on (past the arrow) are the expectation's.
     void start_expectation() { in_request_ = false; }
     bool in_expectation() const { return !in_request_; }
 
     std::uint32_t column(std::string_view word) const { return column_of(word.data()); }
+    std::uint32_t column_here() const { return column_of(at_); }
 
     // Errors are rare: their messages are built out of line, so that the paths
     // every line takes stay small enough to inline.
@@ -664,8 +674,8 @@ std::optional<TraceError> TraceParser::parse(std::string_view text, std::uint64_
         Cursor words(*this, text, number);
         while (!words.done()) words.take();
         if (words.at_arrow()) {
-            const std::string_view arrow = words.take();
-            if (arrow != "=>") error = TraceError{file_, number, words.column(arrow), "put a blank after '=>'"};
+            const std::uint32_t column = words.column_here();
+            if (!words.take_arrow()) error = TraceError{file_, number, column, "put a blank after '=>'"};
         }
     }
     return error;
@@ -718,9 +728,8 @@ std::optional<TraceError> TraceParser::read(std::string_view text, std::uint64_t
         }
     }
     if (words.at_arrow()) {
-        const std::string_view arrow = words.take();
-        const std::uint32_t column = words.column(arrow);
-        if (arrow != "=>") return TraceError{file_, number, column, "put a blank after '=>'"};
+        const std::uint32_t column = words.column_here();
+        if (!words.take_arrow()) return TraceError{file_, number, column, "put a blank after '=>'"};
         if (line.kind == LineKind::seed)
             return TraceError{file_, number, column, "seed is a setting, not a request: nothing to expect"};
         if (line.kind == LineKind::nothing && !line.sets_clock)
