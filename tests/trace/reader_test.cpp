@@ -161,6 +161,15 @@ TEST_CASE("a misspelt arrow is the error reported, whatever else the line gets w
     CHECK(trace_error("\xEF\xBB\xBF" "bind nowhere =>ok\n")->column == 14);
 }
 
+TEST_CASE("the arrow ends at a blank, a tab, a comment or the line's end, and at nothing else") {
+    CHECK(parse_one("reboot =>\tok").expect.kind == Expect::ok);
+    CHECK(parse_one("reboot => ok").expect.kind == Expect::ok);
+    CHECK(trace_error("reboot =>")->message.starts_with("missing an outcome after '=>'"));
+    CHECK(trace_error("reboot =>#ok")->message.starts_with("missing an outcome after '=>'"));
+    CHECK(trace_error("reboot =>> ok")->message == "put a blank after '=>'");
+    CHECK(trace_error("reboot =>= ok")->column == 8);
+}
+
 TEST_CASE("a trace error names file, line and column") {
     const auto error = trace_error("process 1\nsocket 1 s tcp\nbind s  nonsense\n");
     REQUIRE(error);
