@@ -1,5 +1,6 @@
 // SPEC §8 (Create/Delete/LookupPersistent*PortReservation, every row in its order)
 // and the netsh texts of §9, byte for byte.
+#include "spec_examples.hpp"
 #include "world.hpp"
 
 using namespace wsrsim;
@@ -216,17 +217,7 @@ TEST_CASE("show excludedportrange prints the SPEC's example table byte for byte"
     World w;
     w.acquired(w.open(app, SocketKind::tcp), PortBlock{5357, 1});
     w.persisted(Transport::tcp, administered_block);
-    CHECK(netsh::show_excluded_port_range(w.host, Transport::tcp) ==
-          "\n"
-          "Protocol tcp Port Exclusion Ranges\n"
-          "\n"
-          "Start Port    End Port\n"
-          "----------    --------\n"
-          "      5357        5357\n"
-          "     50000       50059     *\n"
-          "\n"
-          "* - Administered port exclusions.\n"
-          "\n");
+    CHECK(netsh::show_excluded_port_range(w.host, Transport::tcp) == test::spec_excluded_tcp_table);
 }
 
 TEST_CASE("show excludedportrange of an empty table prints the header, the dashes and the footer") {
