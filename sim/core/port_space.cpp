@@ -207,6 +207,20 @@ std::optional<std::uint32_t> SocketsByPort::port_in(std::uint32_t first, std::ui
     return s->port;
 }
 
+// One walk in port order over the sockets bound from `first` on, while they hold
+// each port in turn, rather than a lookup per port. Sockets sharing a port come
+// one after another: each leaves the candidate just past their port.
+std::optional<std::uint32_t> SocketsByPort::unbound_port_in(std::uint32_t first, std::uint32_t last) const {
+    if (first > highest_port) return std::nullopt;
+    std::uint32_t candidate = first;
+    if (const Socket* s = nearest(tree_, static_cast<Port>(first), Side::at_or_above)) {
+        for (auto it = tree_.iterator_to(*s); it != tree_.end() && it->port <= candidate && candidate <= last; ++it)
+            candidate = it->port + 1u;
+    }
+    if (candidate > last) return std::nullopt;
+    return candidate;
+}
+
 // ---- PortSpace ----
 
 PortSpace::PortSpace(DynamicRange range) { set_range(range); }
@@ -294,10 +308,9 @@ bool PortSpace::is_free(PortBlock block) const {
 }
 
 std::optional<Port> PortSpace::lowest_unbound_in(PortBlock block) const {
-    std::uint32_t candidate = block.start;
-    while (candidate <= block.last() && bound_.holds(candidate)) ++candidate;
-    if (candidate > block.last()) return std::nullopt;
-    return static_cast<Port>(candidate);
+    const auto port = bound_.unbound_port_in(block.start, block.last());
+    if (!port) return std::nullopt;
+    return static_cast<Port>(*port);
 }
 
 void PortSpace::bind(Socket& socket, Port port) {

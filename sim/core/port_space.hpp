@@ -132,6 +132,8 @@ public:
     Socket* one_on(std::uint32_t port) const;
     // The lowest bound port in [first, last]; first may be 65536 (none).
     std::optional<std::uint32_t> port_in(std::uint32_t first, std::uint32_t last = highest_port) const;
+    // The lowest port in [first, last] no socket is bound on.
+    std::optional<std::uint32_t> unbound_port_in(std::uint32_t first, std::uint32_t last) const;
     void insert(Socket& socket) { tree_.insert(socket); }  // at socket.port
     void erase(Socket& socket) { tree_.erase(tree_.iterator_to(socket)); }
 

@@ -61,6 +61,20 @@ TEST_CASE("bind(0) of an associated socket gives the lowest port of its block no
     }
 }
 
+TEST_CASE("bind(0) of an associated socket passes over a port several sockets share") {
+    World w;
+    const SocketHandle acquirer = w.open();
+    const Token token = w.acquired(acquirer, sample_block).token;
+    for (Port port : {5000, 5000, 5000, 5001}) {
+        const SocketHandle s = w.open();
+        w.associated(s, token);
+        REQUIRE(w.bound(s, port) == port);
+    }
+    const SocketHandle late = w.open();
+    w.associated(late, token);
+    CHECK(w.bound(late, 0) == 5002);
+}
+
 TEST_CASE("bind(0) of an associated socket whose block is fully bound is WSAENOBUFS") {
     World w;
     const SocketHandle acquirer = w.open();
