@@ -7,12 +7,7 @@ cd "$(dirname "$0")/../.."
 
 compiler=x86_64-w64-mingw32-g++-posix
 if ! command -v "$compiler" >/dev/null && [ "${1:-}" = --install ]; then
-  as_root=()
-  [ "$(id -u)" -eq 0 ] || as_root=(sudo)
-  echo "installing: g++-mingw-w64-x86-64-posix"
-  "${as_root[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends \
-    g++-mingw-w64-x86-64-posix >/dev/null
+  bash .ci/install g++-mingw-w64-x86-64-posix
 fi
 if ! command -v "$compiler" >/dev/null; then
   echo "probe: skipped, no $compiler (apt-get install g++-mingw-w64-x86-64-posix)"
