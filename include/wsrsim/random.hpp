@@ -49,11 +49,17 @@ public:
         return result;
     }
 
-    // Uniform in [0, bound), bound > 0, without modulo bias (rejects the short tail).
-    constexpr std::uint64_t below(std::uint64_t bound) {
-        const std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+    // Uniform in [0, bound), bound > 0, without modulo bias (rejects the short tail,
+    // the values from UINT64_MAX - UINT64_MAX % bound up). The tail lies within the
+    // top `bound` values, so its exact start, a second division, is needed only for
+    // a draw up there: the same draws, at one division each instead of two.
+    // Inline: with a constant bound, the division becomes a multiplication.
+    [[gnu::always_inline]] constexpr std::uint64_t below(std::uint64_t bound) {
         std::uint64_t x = next();
-        while (x >= limit) x = next();
+        if (x > UINT64_MAX - bound) [[unlikely]] {
+            const std::uint64_t tail = UINT64_MAX - UINT64_MAX % bound;
+            while (x >= tail) x = next();
+        }
         return x % bound;
     }
 
