@@ -434,8 +434,12 @@ def main():
     results, report_path, plot_path = sys.argv[1:]
     context, runs = read_runs(results)
     cases = paired_cases(runs)
-    plot(cases, plot_path)
+    # A run filtered to other cases (bench/run --benchmark_filter=trace/) has nothing to plot.
     plot_name = plot_path.rsplit("/", 1)[-1]
+    if cases:
+        plot(cases, plot_path)
+    image = (f"![throughput against live reservations]({plot_name})" if cases
+             else f"No backend case ran: {plot_name} is left as it was.")
     when = context.get("date") or datetime.datetime.now().isoformat(timespec="seconds")
     report = f"""# wsrsim benchmark report
 
@@ -457,7 +461,7 @@ are left to the JSON (`build-bench/bench-results.json`). The ratio is model/Linu
 
 {table(cases)}
 
-![throughput against live reservations]({plot_name})
+{image}
 
 ## Targets
 
