@@ -4,6 +4,7 @@
 
 #include <sstream>
 #include <utility>
+#include <vector>
 
 #include "replay_support.hpp"
 #include "wsrsim/netsh_import.hpp"
@@ -366,6 +367,56 @@ TEST_CASE("the line reader counts every byte it reads, across refills and a line
     CHECK(before_last == "after");
     CHECK(last == "last");
     CHECK(reader.bytes_read() == text.size());
+}
+
+TEST_CASE("the line reader splits random text as a plain split at each newline does, across reads, blocks and lines too long") {
+    // Lines of 0 to 300 bytes, some ending in CRLF, one now and then far longer
+    // than the limit; 1.5 MB, so that several reads of the stream fill the buffer,
+    // with and without a final newline.
+    constexpr std::size_t longest = 200;
+    for (const bool final_newline : {true, false}) {
+        CAPTURE(final_newline);
+        Rng rng(final_newline ? 3 : 4);
+        std::string text;
+        while (text.size() < 1'500'000) {
+            const std::size_t length = rng.below(50) == 0 ? 1000 + rng.below(3000) : rng.below(301);
+            for (std::size_t i = 0; i < length; ++i) text += static_cast<char>('a' + rng.below(26));
+            text += rng.below(4) == 0 ? "\r\n" : "\n";
+        }
+        if (!final_newline) text += "tail";
+
+        struct Expected {
+            std::string text;
+            bool too_long;
+        };
+        std::vector<Expected> expected;
+        for (std::size_t begin = 0; begin < text.size();) {
+            std::size_t end = text.find('\n', begin);
+            if (end == std::string::npos) end = text.size();
+            std::string line = text.substr(begin, end - begin);
+            if (line.size() > longest) {
+                expected.push_back({line.substr(0, longest), true});
+            } else {
+                if (!line.empty() && line.back() == '\r') line.pop_back();
+                expected.push_back({line, false});
+            }
+            begin = end + 1;
+        }
+
+        std::istringstream in(text);
+        LineReader reader(in, longest);
+        std::size_t index = 0;
+        while (const auto line = reader.next()) {
+            REQUIRE(index < expected.size());
+            CAPTURE(index);
+            REQUIRE(line->number == index + 1);
+            REQUIRE(line->too_long == expected[index].too_long);
+            REQUIRE(line->text == expected[index].text);
+            ++index;
+        }
+        CHECK(index == expected.size());
+        CHECK(reader.bytes_read() == text.size());
+    }
 }
 
 TEST_CASE("names are interned once and found again") {
