@@ -83,6 +83,10 @@ constexpr auto request_kind_names = kind_names(std::make_index_sequence<request_
 
 constexpr std::string_view utf8_byte_order_mark = "\xEF\xBB\xBF";
 
+// The error for "=>" with the next word stuck to it, found by read() and, after
+// any other error, by parse().
+constexpr std::string_view arrow_needs_blank = "put a blank after '=>'";
+
 // The outcome fields whose value is a port, with their '='.
 constexpr std::array<std::string_view, 3> port_field_keys{"start=", "count=", "port="};
 
@@ -675,7 +679,7 @@ std::optional<TraceError> TraceParser::parse(std::string_view text, std::uint64_
         while (!words.done()) words.take();
         if (words.at_arrow()) {
             const std::uint32_t column = words.column_here();
-            if (!words.take_arrow()) error = TraceError{file_, number, column, "put a blank after '=>'"};
+            if (!words.take_arrow()) error = TraceError{file_, number, column, std::string(arrow_needs_blank)};
         }
     }
     return error;
@@ -729,7 +733,7 @@ std::optional<TraceError> TraceParser::read(std::string_view text, std::uint64_t
     }
     if (words.at_arrow()) {
         const std::uint32_t column = words.column_here();
-        if (!words.take_arrow()) return TraceError{file_, number, column, "put a blank after '=>'"};
+        if (!words.take_arrow()) return TraceError{file_, number, column, std::string(arrow_needs_blank)};
         if (line.kind == LineKind::seed)
             return TraceError{file_, number, column, "seed is a setting, not a request: nothing to expect"};
         if (line.kind == LineKind::nothing && !line.sets_clock)
