@@ -369,7 +369,7 @@ TEST_CASE("the line reader counts every byte it reads, across refills and a line
     CHECK(reader.bytes_read() == text.size());
 }
 
-TEST_CASE("the line reader splits random text as a plain split at each newline does, across reads, blocks and lines too long") {
+TEST_CASE("the line reader splits random text as a plain split at each newline does, across reads and lines too long") {
     // Lines of 0 to 300 bytes, some ending in CRLF, one now and then far longer
     // than the limit; 1.5 MB, so that several reads of the stream fill the buffer,
     // with and without a final newline.
