@@ -251,10 +251,11 @@ def replay_section(runs):
 
 
 WHY_REPLAY = """\
-Where the time goes: callgrind counts, in this build, about 910 instructions a
-bare line (parser 470, engine and model 340, reading lines and the loop around
-them 100) and 1,190 a line with its expectation (parser 730, of which the
-`=> ok start=N count=N` itself 190; serving 355). The rate is bound less by
+Where the time goes: callgrind counts, in this build, about 920 instructions a
+bare line (parser 480, engine and model 340, reading lines and the loop around
+them 100) and 1,130 a line with its expectation (parser 670, the `=> outcome`
+adding 190 spread over some 40 source lines, none above 17; serving and checking
+360). The rate is bound less by
 instructions than by branches that a random mix of requests makes unpredictable:
 a bare churn line runs at about 1.6 instructions a cycle, where a trace repeating
 four requests in turn runs the same code at 2.5 (the CPU runs at about 2.5 GHz).
@@ -265,7 +266,8 @@ way, cost 5%). A line with its expectation misses the target: the outcome after
 `=>` is a second part to parse and check on every line. Figures move by 10-15%
 between runs: the machine is shared, and the same binary measures that far apart
 at different moments (the bare replay, 5.0-5.2M/s while the host was quiet and
-4.3-4.4M/s while it was busy, in alternating runs of one session)."""
+4.2-4.4M/s while it was busy, in alternating runs of one session; nothing else
+ran in the virtual machine, and it showed no steal time)."""
 
 
 # ---- other measurements -------------------------------------------------------------
