@@ -120,6 +120,14 @@ void register_case(const std::string& name, const std::string& backend_name,
     benchmark->ArgName("live");
 }
 
+// Heap bytes in use, as glibc's allocator counts them: those of its arenas and
+// those of blocks big enough to get pages of their own (a hash table's buckets,
+// a pool's chunks), which the arenas' count leaves out.
+std::size_t heap_in_use() {
+    const auto info = mallinfo2();
+    return info.uordblks + info.hblkhd;
+}
+
 }  // namespace
 
 void register_backend_cases(const std::string& backend_name, const BackendFactory& make_backend) {
@@ -158,18 +166,6 @@ void register_backend_cases(const std::string& backend_name, const BackendFactor
                       });
                   });
 }
-
-namespace {
-
-// Heap bytes in use, as glibc's allocator counts them: those of its arenas and
-// those of blocks big enough to get pages of their own (a hash table's buckets,
-// a pool's chunks), which the arenas' count leaves out.
-std::size_t heap_in_use() {
-    const auto info = mallinfo2();
-    return info.uordblks + info.hblkhd;
-}
-
-}  // namespace
 
 void register_model_memory_cases() {
     // Heap bytes per live reservation: the host's pools and indexes included, its

@@ -266,7 +266,7 @@ way, cost 5%). A line with its expectation misses the target: the outcome after
 `=>` is a second part to parse and check on every line. Figures move by 10-15%
 between runs: the machine is shared, and the same binary measures that far apart
 at different moments (the bare replay, 5.0-5.2M/s while the host was quiet and
-4.0-4.4M/s while it was busy, in alternating runs of one session; nothing else
+4.0-4.4M/s while it was busy, one binary measured through a day; nothing else
 ran in the virtual machine, and it showed no steal time)."""
 
 
