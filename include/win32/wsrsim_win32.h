@@ -8,6 +8,11 @@
 //   WSRSIM_ELEVATED=1      the program's process is elevated (an administrator)
 //   WSRSIM_POLICY=...      as a trace's policy line: "wildcard=first-fit
 //                          ephemeral=sequential latency=1000" (latency in ns)
+//   WSRSIM_LIMITS=...      caps, as a trace's limits line: "sockets=8
+//                          reservations=2 processes=4" (blanks or commas between);
+//                          past one, a call fails as the host's would: socket with
+//                          WSAEMFILE, an acquire with WSAENOBUFS, a persistent
+//                          reservation with ERROR_NO_SYSTEM_RESOURCES
 //   WSRSIM_HOST=TABLE.txt  start from a pasted `netsh ... show excludedportrange`
 //   WSRSIM_RECORD=FILE     write every call as a trace line that `wsrsim replay`
 //                          checks

@@ -75,7 +75,8 @@ struct ReplayOptions {
     std::string file = "<trace>";
     std::optional<std::uint64_t> seed;  // overrides the trace's `seed`
     PolicySettings policies;            // override the same fields of every `policy` line
-    HostLimits limits;                  // caps on the host's processes, sockets, reservations
+    HostLimits limits;                  // caps on the host's processes, sockets, reservations;
+                                        // each one set overrides the trace's `limits`
     std::size_t longest_line = LineReader::default_longest_line;
     EventSink* events = nullptr;
     ProgressSink* progress = nullptr;
@@ -170,6 +171,7 @@ private:
     Host* model_host_ = nullptr;  // the host itself when the backend is a ModelBackend
     std::uint64_t trace_seed_ = 1;
     Policies trace_policies_{};  // as the trace set them, before the overrides
+    HostLimits trace_limits_{};  // the same
     Nanos clock_ = 0;            // the last `@T`, for a backend without a model
     std::vector<SocketHandle> sockets_;
     std::vector<Variable> variables_;

@@ -7,6 +7,7 @@
 //
 //   # wsrsim trace 1                    optional header; another version is refused
 //   seed N                              host seed, before the first request
+//   limits [sockets=N] [reservations=N] [processes=N]   host caps, before the first request (addition)
 //   policy [wildcard=first-fit|next-fit|random|clustered] [ephemeral=sequential|random] [latency=NS]
 //   dynamic tcp|udp START COUNT         like `netsh int ipv4 set dynamicport`
 //   process PID [elevated] [name=NAME]
@@ -163,6 +164,21 @@ struct PolicySettings {
 // Reads one `key=value` policy setting into `settings`; gives a message if it is not one.
 std::optional<std::string> read_policy_setting(std::string_view word, PolicySettings& settings);
 
+// The caps of a `limits` line, `replay --limits` and WSRSIM_LIMITS, by name.
+struct LimitCap {
+    std::string_view name;
+    std::size_t HostLimits::*cap;
+};
+inline constexpr std::array<LimitCap, 3> limit_caps{{
+    {"sockets", &HostLimits::sockets},
+    {"reservations", &HostLimits::reservations},
+    {"processes", &HostLimits::processes},
+}};
+
+// Reads one `key=value` cap (`sockets=N`, N above 0) into `limits`; gives a
+// message if it is not one.
+std::optional<std::string> read_limit_setting(std::string_view word, HostLimits& limits);
+
 // A token operand: `$VAR` (variable set) or a literal.
 struct TokenOperand {
     NameId variable = no_name;
@@ -184,6 +200,7 @@ struct Expectation {
 enum class LineKind : std::uint8_t {
     nothing,  // blank, a comment, or only `@T`
     seed,     // `seed N`: a host setting, not a request
+    limits,   // `limits ...`: host caps, not a request
     request,
 };
 
@@ -198,6 +215,7 @@ struct TraceLine {
     std::string_view clock_text;  // "@T" as written
     std::uint32_t clock_column = 0;
     std::uint64_t seed = 0;  // LineKind::seed
+    HostLimits limits;       // LineKind::limits: the caps the line sets, the others SIZE_MAX
     Request request;
     PolicySettings policy;        // `policy`: merged into the current policies
     NameId socket = no_name;      // the SOCK operand

@@ -44,7 +44,8 @@ options:
                       runtime reservations of pid 4 "System"
   --limits CAPS       e.g. sockets=100000,reservations=5000,processes=64,line=4096:
                       caps on what the host holds at once (refused with the codes
-                      of decisions.hpp) and on a trace line's bytes (a trace error)
+                      of decisions.hpp; each wins over the trace's `limits` line)
+                      and on a trace line's bytes (a trace error)
   --backend linux     also serve every request on real Linux sockets (127.0.0.1)
                       and report where their outcomes differ from the model's;
                       the model's outcomes still decide the expectations. Not
@@ -101,21 +102,22 @@ std::optional<std::uint64_t> size_of(std::string_view path) {
 
 // "sockets=N,reservations=N,processes=N,line=N", any of them, commas or blanks between.
 std::optional<std::string> read_limits(std::string_view text, trace::ReplayOptions& options) {
-    const std::pair<std::string_view, std::size_t*> caps[] = {
-        {"sockets", &options.limits.sockets},
-        {"reservations", &options.limits.reservations},
-        {"processes", &options.limits.processes},
-        {"line", &options.longest_line},
-    };
     return read_settings(text, [&](std::string_view word) -> std::optional<std::string> {
-        const std::size_t equals = word.find('=');
-        const auto cap = std::find_if(std::begin(caps), std::end(caps),
-                                      [&](const auto& known) { return known.first == word.substr(0, equals); });
-        const auto value = equals == std::string_view::npos ? std::nullopt : parse_count(word.substr(equals + 1));
-        if (cap == std::end(caps) || !value || *value == 0)
-            return "--limits takes sockets=, reservations=, processes= and line= with a number above 0, not '" +
+        const std::size_t equals = std::min(word.find('='), word.size());
+        const std::string_view key = word.substr(0, equals);
+        if (key == "line") {
+            const std::string_view value = word.substr(std::min(equals + 1, word.size()));
+            const auto longest = parse_count(value);
+            if (!longest || *longest == 0)
+                return "--limits: line must be a number above 0, not '" + std::string(value) + "'";
+            options.longest_line = static_cast<std::size_t>(*longest);
+            return std::nullopt;
+        }
+        if (std::none_of(trace::limit_caps.begin(), trace::limit_caps.end(),
+                         [&](const trace::LimitCap& cap) { return cap.name == key; }))
+            return "--limits takes sockets=, reservations=, processes= and line=, not '" +
                    std::string(word) + "'";
-        *cap->second = static_cast<std::size_t>(*value);
+        if (auto problem = trace::read_limit_setting(word, options.limits)) return "--limits: " + *problem;
         return std::nullopt;
     });
 }

@@ -34,6 +34,13 @@ std::string_view request_text(std::size_t kind, const TraceLine& line) {
     return kind == clock_kind ? line.clock_text : line.request_text;
 }
 
+// `limits` with the caps `caps` sets (those below SIZE_MAX) in place of its own.
+HostLimits with_caps(HostLimits limits, const HostLimits& caps) {
+    for (const LimitCap& known : limit_caps)
+        if (caps.*known.cap != SIZE_MAX) limits.*known.cap = caps.*known.cap;
+    return limits;
+}
+
 // Replays report progress this often (in lines): often enough for a bar, rarely
 // enough to cost nothing.
 constexpr std::uint64_t progress_interval = 16384;
@@ -76,7 +83,7 @@ void ReplayEngine::start() {
     if (backend_) return;
     const HostConfig config{.seed = options_.seed.value_or(trace_seed_),
                             .policies = options_.policies.applied_to(trace_policies_),
-                            .limits = options_.limits};
+                            .limits = with_caps(trace_limits_, options_.limits)};
     backend_ = &make_backend_(config);
     model_ = backend_->model();
     if (auto* model = dynamic_cast<ModelBackend*>(backend_)) model_host_ = &model->host();
@@ -224,6 +231,10 @@ void ReplayEngine::check(const TraceLine& line, const Outcome& outcome) {
 std::optional<TraceError> ReplayEngine::run(TraceLine& line) {
     if (line.kind == LineKind::seed) {
         trace_seed_ = line.seed;
+        return std::nullopt;
+    }
+    if (line.kind == LineKind::limits) {
+        trace_limits_ = with_caps(trace_limits_, line.limits);
         return std::nullopt;
     }
     if (line.kind == LineKind::nothing && !line.sets_clock) return std::nullopt;

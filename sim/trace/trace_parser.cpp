@@ -11,7 +11,7 @@ namespace {
 using text::quoted;
 
 enum class Command : std::uint8_t {
-    seed, policy, dynamic, process, exit, socket, close, bind, getsockname, acquire, associate,
+    seed, limits, policy, dynamic, process, exit, socket, close, bind, getsockname, acquire, associate,
     release, wait, persist_create, persist_lookup, persist_delete, reboot,
 };
 
@@ -23,6 +23,7 @@ struct CommandSpec {
 
 constexpr std::array commands{
     CommandSpec{"seed", Command::seed, "seed N"},
+    CommandSpec{"limits", Command::limits, "limits [sockets=N] [reservations=N] [processes=N]"},
     CommandSpec{"policy", Command::policy,
                 "policy [wildcard=first-fit|next-fit|random|clustered] [ephemeral=sequential|random] [latency=NS]"},
     CommandSpec{"dynamic", Command::dynamic, "dynamic tcp|udp START COUNT"},
@@ -110,6 +111,18 @@ Policies PolicySettings::applied_to(Policies base) const {
     if (ephemeral) base.ephemeral = *ephemeral;
     if (latency) base.latency = *latency;
     return base;
+}
+
+std::optional<std::string> read_limit_setting(std::string_view word, HostLimits& limits) {
+    const auto [key, value] = setting(word);
+    const auto* known = std::find_if(limit_caps.begin(), limit_caps.end(),
+                                     [key = key](const LimitCap& cap) { return cap.name == key; });
+    if (known == limit_caps.end())
+        return "unknown cap " + quoted(word) + " (sockets=, reservations= or processes=)";
+    const auto number = text::to_number<std::size_t>(value);
+    if (!number || *number == 0) return std::string(key) + " must be a number above 0, not " + quoted(value);
+    limits.*known->cap = *number;
+    return std::nullopt;
 }
 
 std::optional<std::string> read_policy_setting(std::string_view word, PolicySettings& settings) {
@@ -333,6 +346,22 @@ public:
     // Nothing but a note may follow.
     bool finished() { return done() || note_or_fail(take()); }
 
+    // The `key=value` words of a setting line, at least one, each given to `read`,
+    // which says what is wrong with it, if anything. After the first setting, a
+    // word set off by blanks starts a margin note instead.
+    template <class Read>
+    bool settings(Read read) {
+        if (done()) return fail_here("nothing to set (usage: " + std::string(usage) + ")");
+        for (bool first = true; !done(); first = false) {
+            const std::string_view word = take();
+            if (auto problem = read(word)) {
+                if (!first && set_off(word)) return note_or_fail(word);
+                return fail(word, std::move(*problem));
+            }
+        }
+        return true;
+    }
+
     // Where the words this cursor understood end: at a note, or past the last word taken.
     const char* understood_end() const { return understood_end_; }
 
@@ -477,18 +506,21 @@ std::optional<NameId> TraceParser::usable_variable(Cursor& words, std::string_vi
         line.seed = *seed;
         break;
     }
+    case Command::limits: {
+        if (any_request_)
+            return words.fail(command_word, "limits must come before the first request: the host is made with them");
+        line.limits = HostLimits{};
+        if (!words.settings([&](std::string_view word) { return read_limit_setting(word, line.limits); }))
+            return false;
+        line.kind = LineKind::limits;
+        break;
+    }
     case Command::policy: {
-        if (words.done()) return words.fail_here("nothing to set (usage: " + std::string(spec->usage) + ")");
-        // Set first: a margin note below ends the line early, and the line must not
-        // keep the previous line's request (a fuzz-found crash).
+        // Set first: a margin note ends the line early, and the line must not keep
+        // the previous line's request (a fuzz-found crash).
         line.request = req::SetPolicies{};
-        for (bool first_setting = true; !words.done(); first_setting = false) {
-            const std::string_view word = words.take();
-            if (auto problem = read_policy_setting(word, line.policy)) {
-                if (!first_setting && words.set_off(word)) return words.note_or_fail(word);
-                return words.fail(word, std::move(*problem));
-            }
-        }
+        if (!words.settings([&](std::string_view word) { return read_policy_setting(word, line.policy); }))
+            return false;
         break;
     }
     case Command::dynamic: {
@@ -734,8 +766,10 @@ std::optional<TraceError> TraceParser::read(std::string_view text, std::uint64_t
     if (words.at_arrow()) {
         const std::uint32_t column = words.column_here();
         if (!words.take_arrow()) return TraceError{file_, number, column, std::string(arrow_needs_blank)};
-        if (line.kind == LineKind::seed)
-            return TraceError{file_, number, column, "seed is a setting, not a request: nothing to expect"};
+        if (line.kind == LineKind::seed || line.kind == LineKind::limits)
+            return TraceError{file_, number, column,
+                              std::string(line.kind == LineKind::seed ? "seed" : "limits") +
+                                  " is a setting, not a request: nothing to expect"};
         if (line.kind == LineKind::nothing && !line.sets_clock)
             return TraceError{file_, number, column, "an expectation needs a request before '=>'"};
         words.start_expectation();

@@ -60,6 +60,11 @@ void Recorder::start(const Setup& setup) {
     write("# wsrsim trace 1");
     write("# recorded by libwsrsim-win32");
     write("seed " + std::to_string(setup.host.seed));
+    std::string caps;
+    for (const trace::LimitCap& known : trace::limit_caps)
+        if (const std::size_t cap = setup.host.limits.*known.cap; cap != SIZE_MAX)
+            caps += ' ' + std::string(known.name) + '=' + std::to_string(cap);
+    if (!caps.empty()) write("limits" + caps);
     const Policies& policies = setup.host.policies;
     write("policy wildcard=" + std::string(placement_name(policies.wildcard)) +
           " ephemeral=" + std::string(ephemeral_name(policies.ephemeral)) +
@@ -74,7 +79,7 @@ void Recorder::request(const Request& request, const Outcome& outcome) {
                 dynamic(r.transport, r.start, r.count, outcome.error);
             },
             [&](const req::CreateProcess& r) { process(r.pid, r.elevated, r.name); },
-            [&](const req::OpenSocket& r) { socket(r.pid, outcome.socket, r.kind, r.options); },
+            [&](const req::OpenSocket& r) { socket(r.pid, r.kind, r.options, outcome); },
             [&](const req::CloseSocket& r) { close(r.socket, outcome.error); },
             [&](const req::Acquire& r) { acquire(r.socket, r.block, outcome); },
             [&](const req::PersistCreate& r) {
@@ -100,12 +105,12 @@ void Recorder::process(Pid pid, bool elevated, std::string_view name) {
           " name=" + std::string(name));
 }
 
-void Recorder::socket(Pid pid, SocketHandle socket, SocketKind kind, SocketOptions options) {
-    const std::string name = 's' + std::to_string(sockets_.size() + 1);
-    sockets_[socket] = name;
+void Recorder::socket(Pid pid, SocketKind kind, SocketOptions options, const Outcome& outcome) {
+    const std::string name = 's' + std::to_string(++sockets_named_);
+    if (outcome.ok()) sockets_[outcome.socket] = name;
     write("socket " + std::to_string(pid) + ' ' + name + ' ' + std::string(socket_kind_name(kind)) +
-          (options.family == Family::v6 ? " v6" : "") +
-          (options.overlapped ? "" : " nonoverlapped"));
+          (options.family == Family::v6 ? " v6" : "") + (options.overlapped ? "" : " nonoverlapped") +
+          (outcome.ok() ? "" : " => " + expectation(outcome)));
 }
 
 void Recorder::close(SocketHandle socket, Error error) {

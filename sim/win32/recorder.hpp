@@ -27,7 +27,9 @@ public:
     void request(const Request& request, const Outcome& outcome);
     void dynamic(Transport transport, std::uint32_t start, std::uint32_t count, Error error);
     void process(Pid pid, bool elevated, std::string_view name);
-    void socket(Pid pid, SocketHandle socket, SocketKind kind, SocketOptions options);
+    // A socket the model opened gets the next name; one it refused gets one too,
+    // on a line that expects the refusal.
+    void socket(Pid pid, SocketKind kind, SocketOptions options, const Outcome& outcome);
     void close(SocketHandle socket, Error error);
     void bind(SocketHandle socket, Port port, const Outcome& outcome);
     void getsockname(SocketHandle socket, const Outcome& outcome);
@@ -57,6 +59,7 @@ private:
     std::unique_ptr<std::ostream> out_;
     Nanos clock_ = 0;  // the time of the last line written
     std::map<SocketHandle, std::string> sockets_;
+    unsigned sockets_named_ = 0;
     std::map<Token, std::string> tokens_;
     std::map<RequestId, std::string> requests_;
     unsigned named_ = 0;  // variables named so far, for unique names

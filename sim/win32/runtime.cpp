@@ -158,10 +158,8 @@ bool Runtime::require_open(SOCKET socket, std::string_view call) {
 
 Outcome Runtime::open_socket(SocketKind kind, SocketOptions options) {
     const Outcome outcome = host_.open_socket(pid_, kind, options);
-    if (outcome.ok()) {
-        sockets_.emplace(outcome.socket, SOCKADDR_STORAGE{});
-        recorder_.socket(pid_, outcome.socket, kind, options);
-    }
+    if (outcome.ok()) sockets_.emplace(outcome.socket, SOCKADDR_STORAGE{});
+    recorder_.socket(pid_, kind, options, outcome);
     return outcome;
 }
 

@@ -23,18 +23,17 @@ std::optional<std::uint64_t> to_number(std::string_view text) {
     return number;
 }
 
-// WSRSIM_POLICY takes the settings of a trace's `policy` line.
-std::optional<std::string> read_policies(std::string_view text, Policies& policies) {
-    trace::PolicySettings settings;
-    constexpr std::string_view blanks = " \t";
-    for (std::size_t start = text.find_first_not_of(blanks); start != std::string_view::npos;
-         start = text.find_first_not_of(blanks, start)) {
-        const std::size_t end = std::min(text.find_first_of(blanks, start), text.size());
-        if (auto problem = trace::read_policy_setting(text.substr(start, end - start), settings))
-            return problem;
+// Gives each word of `text` (blanks or commas between) to `read`, which says what
+// is wrong with it, if anything: the first such message.
+template <class Read>
+std::optional<std::string> read_words(std::string_view text, Read read) {
+    constexpr std::string_view separators = " \t,";
+    for (std::size_t start = text.find_first_not_of(separators); start != std::string_view::npos;
+         start = text.find_first_not_of(separators, start)) {
+        const std::size_t end = std::min(text.find_first_of(separators, start), text.size());
+        if (auto problem = read(text.substr(start, end - start))) return problem;
         start = end;
     }
-    policies = settings.applied_to(policies);
     return std::nullopt;
 }
 
@@ -54,8 +53,18 @@ std::variant<Setup, std::string> read_setup(const Environment& variable) {
         setup.elevated = value == "1";
     }
     if (const char* policy = variable("WSRSIM_POLICY")) {
-        if (auto problem = read_policies(policy, setup.host.policies))
-            return "WSRSIM_POLICY: " + *problem;
+        trace::PolicySettings settings;
+        const auto problem = read_words(policy, [&](std::string_view word) {
+            return trace::read_policy_setting(word, settings);
+        });
+        if (problem) return "WSRSIM_POLICY: " + *problem;
+        setup.host.policies = settings.applied_to(setup.host.policies);
+    }
+    if (const char* limits = variable("WSRSIM_LIMITS")) {
+        const auto problem = read_words(limits, [&](std::string_view word) {
+            return trace::read_limit_setting(word, setup.host.limits);
+        });
+        if (problem) return "WSRSIM_LIMITS: " + *problem;
     }
     if (const char* path = variable("WSRSIM_RECORD")) setup.record_path = path;
     if (const char* path = variable("WSRSIM_HOST")) setup.host_table = path;

@@ -12,7 +12,7 @@
 namespace wsrsim::win32 {
 
 struct Setup {
-    HostConfig host;          // WSRSIM_SEED, WSRSIM_POLICY
+    HostConfig host;          // WSRSIM_SEED, WSRSIM_POLICY, WSRSIM_LIMITS
     bool elevated = false;    // WSRSIM_ELEVATED=1: the first process is elevated
     std::string record_path;  // WSRSIM_RECORD: write every call as a trace line
     std::string host_table;   // WSRSIM_HOST: start from an imported netsh table

@@ -254,6 +254,21 @@ TEST_CASE("seed goes before the first request and expects nothing") {
     CHECK(replay_text("# wsrsim trace 1\nseed 3\nseed 4\nprocess 1\n").host().seed() == 4);
 }
 
+TEST_CASE("limits go before the first request, expect nothing, and take caps above 0 by name") {
+    CHECK(trace_error("process 1\nlimits sockets=3\n")->message.find("limits must come before") == 0);
+    CHECK(trace_error("limits sockets=3 => ok\n")->message ==
+          "limits is a setting, not a request: nothing to expect");
+    CHECK(trace_error("limits\n")->message.find("nothing to set") == 0);
+    const auto zero = trace_error("limits processes=2 sockets=0\n");
+    REQUIRE(zero);
+    CHECK(zero->message == "sockets must be a number above 0, not '0'");
+    CHECK(zero->column == 20);
+    CHECK(trace_error("limits files=3\n")->message ==
+          "unknown cap 'files=3' (sockets=, reservations= or processes=)");
+    CHECK(trace_error("limits sockets=99999999999999999999999\n"));
+    CHECK_FALSE(trace_error("limits processes=2    a small host\n"));  // a margin note
+}
+
 TEST_CASE("another format version is refused; no header is fine") {
     const auto error = trace_error("# wsrsim trace 2\nprocess 1\n");
     REQUIRE(error);
@@ -447,6 +462,7 @@ TEST_CASE("random junk made of trace words, bytes and line ends never crashes th
     static constexpr std::string_view vocabulary[] = {
         "process", "socket", "acquire", "associate", "release", "bind", "close", "wait", "persist-create",
         "persist-lookup", "persist-delete", "reboot", "exit", "dynamic", "policy", "seed", "getsockname",
+        "limits", "sockets=1", "reservations=1", "processes=1",
         "1", "0", "65535", "65536", "99999999999999999999999", "-1", "s", "t", "$t", "$w", "as", "async",
         "tcp", "udp", "raw", "v6", "elevated", "name=x", "=>", "ok", "pending", "WSAEINVAL", "start=5",
         "port=70000", "token=$t", "token=", "latency=5", "store=active", "@5", "@", "#", "\t", "\r",

@@ -136,6 +136,24 @@ TEST_CASE("--seed and --policy win over the trace's seed and policy lines") {
     CHECK(replayed.host().policies().latency == 7);  // not overridden: the trace's
 }
 
+TEST_CASE("a limits line caps the host; a second changes only the caps it names; --limits wins cap by cap") {
+    const std::string text = "limits sockets=1 reservations=5\nlimits reservations=1\nprocess 1\n"
+                             "socket 1 a tcp => ok\n"
+                             "socket 1 b tcp => WSAEMFILE\n"
+                             "acquire a 5000 1 => ok start=5000 count=1\n"
+                             "acquire a 6000 1 => WSAENOBUFS\n";
+    const auto capped = replay_text(text);
+    CHECK(capped.summary.expectations_checked == 4);
+    CHECK(capped.summary.expectations_unmet == 0);
+
+    ReplayOptions options;
+    options.limits.sockets = 2;
+    const auto lifted = replay_text(text, options);
+    REQUIRE(lifted.summary.unmet.size() == 1);
+    CHECK(lifted.summary.unmet[0].line == 5);  // the second socket opens
+    CHECK(lifted.summary.unmet[0].actual == "ok");
+}
+
 TEST_CASE("a policy line changes only the settings it names") {
     const auto replayed = replay_text("policy wildcard=next-fit ephemeral=random\npolicy latency=3\n");
     const Policies policies = replayed.host().policies();

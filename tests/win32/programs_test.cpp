@@ -1,6 +1,7 @@
 // The C runtime pieces and the environment, seen from outside a program.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,12 @@ TEST_CASE("an unusable environment makes WSAStartup fail with WSASYSNOTREADY and
         REQUIRE(!run.lines.empty());
         CHECK(run.lines[0].starts_with("wsrsim-win32: WSRSIM_POLICY: "));
         CHECK(run.lines[0].find("best-fit") != std::string::npos);
+    }
+    SUBCASE("a cap that does not exist") {
+        const auto run = run_program("WSRSIM_LIMITS=files=3", program, "", true);
+        REQUIRE(!run.lines.empty());
+        CHECK(run.lines[0] ==
+              "wsrsim-win32: WSRSIM_LIMITS: unknown cap 'files=3' (sockets=, reservations= or processes=)");
     }
     SUBCASE("a record file that cannot be written") {
         const auto run = run_program("WSRSIM_RECORD=/nonexistent/trace.txt", program, "", true);
@@ -111,4 +118,18 @@ TEST_CASE("a recorded run replays with every expectation met") {
         REQUIRE(replay.lines.size() > 1);
         CHECK(replay.lines[1].find(": every expectation met") != std::string::npos);
     }
+}
+
+TEST_CASE("WSRSIM_LIMITS makes the host refuse past its caps, and the recording replays the refusals") {
+    // shared_port opens five sockets: under a cap of two, the third is refused.
+    const auto run = run_program("WSRSIM_LIMITS=sockets=2", program_path("WSRSIM_SHARED_PORT"), "", true);
+    CHECK(run.exit_code != 0);
+    const auto replay = wsrsim::tests::replay_recording("WSRSIM_LIMITS=sockets=2",
+                                                        program_path("WSRSIM_SHARED_PORT"), "");
+    CHECK(replay.exit_code == 0);
+    REQUIRE(replay.lines.size() > 1);
+    CHECK(replay.lines[1].find(": every expectation met") != std::string::npos);
+    CHECK(std::any_of(replay.lines.begin(), replay.lines.end(), [](const std::string& line) {
+        return line.find("WSAEMFILE") != std::string::npos;
+    }));
 }

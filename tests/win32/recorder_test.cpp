@@ -29,15 +29,11 @@ TEST_CASE("names, variables, async requests and the clock") {
     r.recorder.start(setup);
     REQUIRE(r.host.create_process(1000, true, "app") == Error::ok);
     r.recorder.process(1000, true, "app");
-    const SocketHandle s = r.host.open_socket(1000, SocketKind::udp).socket;
-    r.recorder.socket(1000, s, SocketKind::udp, SocketOptions{});
-    const SocketHandle v6 =
-        r.host
-            .open_socket(1000, SocketKind::tcp,
-                         SocketOptions{.family = Family::v6, .overlapped = false})
-            .socket;
-    r.recorder.socket(1000, v6, SocketKind::tcp,
-                      SocketOptions{.family = Family::v6, .overlapped = false});
+    const Outcome opened = r.host.open_socket(1000, SocketKind::udp);
+    const SocketHandle s = opened.socket;
+    r.recorder.socket(1000, SocketKind::udp, SocketOptions{}, opened);
+    const SocketOptions v6{.family = Family::v6, .overlapped = false};
+    r.recorder.socket(1000, SocketKind::tcp, v6, r.host.open_socket(1000, SocketKind::tcp, v6));
 
     const Outcome acquired = r.host.acquire(s, PortBlock{5000, 20});
     r.recorder.acquire(s, PortBlock{5000, 20}, acquired);
@@ -83,8 +79,9 @@ TEST_CASE("persistent reservations, and a wait's token as a variable") {
     r.recorder.persist_delete(7, Transport::tcp, block,
                               r.host.delete_persistent(7, Transport::tcp, block));
 
-    const SocketHandle s = r.host.open_socket(7, SocketKind::tcp).socket;
-    r.recorder.socket(7, s, SocketKind::tcp, SocketOptions{});
+    const Outcome opened = r.host.open_socket(7, SocketKind::tcp);
+    const SocketHandle s = opened.socket;
+    r.recorder.socket(7, SocketKind::tcp, SocketOptions{}, opened);
     const Outcome pending = r.host.acquire(s, PortBlock{6000, 2}, IoMode::overlapped);
     r.recorder.acquire(s, PortBlock{6000, 2}, pending);
     const Outcome acquired = r.host.wait(pending.request);
@@ -108,8 +105,24 @@ TEST_CASE("without a stream nothing is written, but names are kept") {
     Host host;
     Recorder recorder(host, nullptr);
     REQUIRE(host.create_process(1, false, "x") == Error::ok);
-    const SocketHandle s = host.open_socket(1, SocketKind::udp).socket;
-    recorder.socket(1, s, SocketKind::udp, SocketOptions{});
-    CHECK(recorder.socket_name(s) == "s1");
-    CHECK(recorder.socket_name(s + 4) == std::to_string(s + 4));
+    const Outcome opened = host.open_socket(1, SocketKind::udp);
+    recorder.socket(1, SocketKind::udp, SocketOptions{}, opened);
+    CHECK(recorder.socket_name(opened.socket) == "s1");
+    CHECK(recorder.socket_name(opened.socket + 4) == std::to_string(opened.socket + 4));
+}
+
+TEST_CASE("a capped host's caps head the trace, and a socket it refuses is a line that expects the refusal") {
+    Host host{HostConfig{.limits = {.sockets = 1}}};
+    auto out = std::make_unique<std::ostringstream>();
+    std::ostringstream& text = *out;
+    Recorder recorder(host, std::move(out));
+    Setup setup;
+    setup.host.limits = {.sockets = 1, .reservations = 2};
+    recorder.start(setup);
+    REQUIRE(host.create_process(1, false, "x") == Error::ok);
+    for (int i = 0; i < 2; ++i)
+        recorder.socket(1, SocketKind::udp, SocketOptions{}, host.open_socket(1, SocketKind::udp));
+    const std::string trace = text.str();
+    CHECK(trace.find("\nseed 1\nlimits sockets=1 reservations=2\npolicy ") != std::string::npos);
+    CHECK(trace.ends_with("socket 1 s1 udp\nsocket 1 s2 udp => WSAEMFILE\n"));
 }

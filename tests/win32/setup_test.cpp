@@ -58,6 +58,14 @@ TEST_CASE("every variable is read") {
     CHECK(setup.host_table == "table.txt");
 }
 
+TEST_CASE("WSRSIM_LIMITS caps what the host holds, blanks or commas between the caps") {
+    const Setup setup = std::get<Setup>(read({{"WSRSIM_LIMITS", "sockets=8, reservations=2 processes=4"}}));
+    CHECK(setup.host.limits == HostLimits{.processes = 4, .sockets = 8, .reservations = 2});
+    CHECK(std::get<Setup>(read({})).host.limits == HostLimits{});
+    CHECK(problem({{"WSRSIM_LIMITS", "sockets=0"}}) ==
+          "WSRSIM_LIMITS: sockets must be a number above 0, not '0'");
+}
+
 TEST_CASE("a partial policy keeps the other defaults") {
     const Setup setup = std::get<Setup>(read({{"WSRSIM_POLICY", "latency=5"}}));
     CHECK(setup.host.policies == Policies{.latency = 5});
