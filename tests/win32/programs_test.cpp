@@ -121,7 +121,7 @@ TEST_CASE("a recorded run replays with every expectation met") {
 }
 
 TEST_CASE("WSRSIM_LIMITS makes the host refuse past its caps, and the recording replays the refusals") {
-    // shared_port opens five sockets: under a cap of two, the third is refused.
+    // shared_port opens seven sockets: under a cap of two, the third and every later one is refused.
     const auto run = run_program("WSRSIM_LIMITS=sockets=2", program_path("WSRSIM_SHARED_PORT"), "", true);
     CHECK(run.exit_code != 0);
     const auto replay = wsrsim::tests::replay_recording("WSRSIM_LIMITS=sockets=2",
