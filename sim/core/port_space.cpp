@@ -55,6 +55,22 @@ std::optional<std::uint32_t> PortSet::at_or_before(std::uint32_t port) const {
     return index;
 }
 
+// ---- PortBitmap ----
+
+void PortBitmap::assign(std::uint32_t first, std::uint32_t last, bool member) {
+    // The bits at and above `port` in its word, and those at and below it.
+    const auto from = [](std::uint32_t port) { return ~std::uint64_t{0} << (port % word_bits); };
+    const auto up_to = [](std::uint32_t port) { return ~std::uint64_t{0} >> (word_bits - 1 - port % word_bits); };
+    const std::uint32_t first_word = first / word_bits;
+    const std::uint32_t last_word = last / word_bits;
+    for (std::uint32_t word = first_word; word <= last_word; ++word) {
+        std::uint64_t bits = ~std::uint64_t{0};
+        if (word == first_word) bits &= from(first);
+        if (word == last_word) bits &= up_to(last);
+        words_[word] = member ? words_[word] | bits : words_[word] & ~bits;
+    }
+}
+
 // ---- FreeRuns ----
 
 FreeRuns::FreeRuns() {
@@ -278,6 +294,7 @@ Reservation* PortSpace::exactly(PortBlock block) const {
 void PortSpace::add(Reservation& reservation) {
     assert(is_free(reservation.block));
     reservations_.insert(reservation);
+    reserved_.assign(reservation.block.start, reservation.block.last(), true);
     occupy(reservation.block.start, reservation.block.last());
     counts_.reservations += 1;
     counts_.reserved_ports += reservation.block.count;
@@ -287,6 +304,7 @@ void PortSpace::add(Reservation& reservation) {
 
 void PortSpace::remove(Reservation& reservation) {
     reservations_.erase(reservation);
+    reserved_.assign(reservation.block.start, reservation.block.last(), false);
     counts_.reservations -= 1;
     counts_.reserved_ports -= reservation.block.count;
     // Ports bound inside the block stay occupied; the runs between them come free.
@@ -339,7 +357,7 @@ void PortSpace::unbind(Socket& socket) {
     socket.port = 0;
     counts_.bound_sockets -= 1;
     // Only dynamic-range ports make runs; elsewhere there is nothing to give back.
-    if (range_.contains(port) && !covering(port) && !bound_.holds(port)) vacate(port, port);
+    if (range_.contains(port) && !reserved_.contains(port) && !bound_.holds(port)) vacate(port, port);
 }
 
 bool PortSpace::clip_to_range(std::uint32_t& first, std::uint32_t& last) const {

@@ -314,6 +314,25 @@ TEST_CASE("a port shared by several sockets stays taken until the last of them c
     CHECK(w.bound(outsider, 0) == 49152);
 }
 
+TEST_CASE("a reserved port stays out of bind(0)'s reach after its socket closes, and comes back with its block") {
+    World w;
+    w.use_dynamic_range(Transport::udp, 49212, 300);  // the block below crosses a 64-port boundary at 49216
+    const SocketHandle acquirer = w.open();
+    const Token token = w.acquired(acquirer, PortBlock{49212, 10}).token;
+    for (const Port port : {Port{49212}, Port{49221}}) {
+        const SocketHandle s = w.open();
+        w.bound(s, port);
+        REQUIRE(w.host.close_socket(s) == Error::ok);
+    }
+    CHECK(w.bound(w.open(peer), 0) == 49222);
+    const SocketHandle last = w.open();
+    w.bound(last, 49220);
+    REQUIRE(w.host.release(acquirer, token).ok());
+    REQUIRE(w.host.close_socket(last) == Error::ok);
+    // Every port of the old block is free again, in one run: the whole block fits.
+    CHECK(w.acquired(w.open(peer), PortBlock{49212, 10}).block == PortBlock{49212, 10});
+}
+
 TEST_CASE("closing a closed socket is WSAENOTSOCK") {
     World w;
     const SocketHandle s = w.open(app);
