@@ -31,8 +31,10 @@ EXTERN_C_START
 // process `pid`, created with the given elevation if the model has no such
 // process (an existing process keeps its own). The first identity is pid 1000,
 // elevated when WSRSIM_ELEVATED=1. Sockets keep the process that opened them.
-// Returns NO_ERROR, ERROR_INVALID_PARAMETER for pid 0, or ERROR_NOT_READY when
-// the host cannot be set up from the environment.
+// Returns NO_ERROR, ERROR_INVALID_PARAMETER for pid 0, ERROR_NO_SYSTEM_RESOURCES
+// when a new process would pass WSRSIM_LIMITS' processes cap (the identity then
+// stays as it was), or ERROR_NOT_READY when the host cannot be set up from the
+// environment.
 WSRSIM_WIN32_API DWORD wsrsim_win32_use_process(DWORD pid, BOOL elevated);
 
 EXTERN_C_END

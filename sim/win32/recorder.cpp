@@ -78,7 +78,7 @@ void Recorder::request(const Request& request, const Outcome& outcome) {
             [&](const req::SetDynamicRange& r) {
                 dynamic(r.transport, r.start, r.count, outcome.error);
             },
-            [&](const req::CreateProcess& r) { process(r.pid, r.elevated, r.name); },
+            [&](const req::CreateProcess& r) { process(r.pid, r.elevated, r.name, outcome.error); },
             [&](const req::OpenSocket& r) { socket(r.pid, r.kind, r.options, outcome); },
             [&](const req::CloseSocket& r) { close(r.socket, outcome.error); },
             [&](const req::Acquire& r) { acquire(r.socket, r.block, outcome); },
@@ -100,9 +100,9 @@ void Recorder::dynamic(Transport transport, std::uint32_t start, std::uint32_t c
           std::to_string(count) + " => " + expectation(failure(error)));
 }
 
-void Recorder::process(Pid pid, bool elevated, std::string_view name) {
-    write("process " + std::to_string(pid) + (elevated ? " elevated" : "") +
-          " name=" + std::string(name));
+void Recorder::process(Pid pid, bool elevated, std::string_view name, Error error) {
+    write("process " + std::to_string(pid) + (elevated ? " elevated" : "") + " name=" + std::string(name) +
+          (error == Error::ok ? "" : " => " + expectation(failure(error))));
 }
 
 void Recorder::socket(Pid pid, SocketKind kind, SocketOptions options, const Outcome& outcome) {

@@ -26,7 +26,7 @@ public:
     // importer's), as the line that makes it.
     void request(const Request& request, const Outcome& outcome);
     void dynamic(Transport transport, std::uint32_t start, std::uint32_t count, Error error);
-    void process(Pid pid, bool elevated, std::string_view name);
+    void process(Pid pid, bool elevated, std::string_view name, Error error);
     // A socket the model opened gets the next name; one it refused gets one too,
     // on a line that expects the refusal.
     void socket(Pid pid, SocketKind kind, SocketOptions options, const Outcome& outcome);

@@ -66,7 +66,14 @@ std::unique_ptr<Runtime> create_runtime() {
             return nullptr;
         }
     }
-    return std::make_unique<Runtime>(setup, imported ? &*imported : nullptr, std::move(record));
+    auto runtime = std::make_unique<Runtime>(setup, imported ? &*imported : nullptr, std::move(record));
+    // Only a processes cap the imported host has filled can keep the program's own process out.
+    if (!runtime->host().process(runtime->pid())) {
+        report("WSRSIM_LIMITS: processes=" + std::to_string(setup.host.limits.processes) +
+               " leaves no room for the program's own process");
+        return nullptr;
+    }
+    return runtime;
 }
 
 // Serves the netsh importer's requests on the host, each recorded as a trace
@@ -131,8 +138,7 @@ Runtime::Runtime(const Setup& setup, const trace::ImportedTables* imported,
         for (const trace::ImportNote& refused : trace::recreate_host(backend, *imported))
             report(setup.host_table, refused, "not recreated");
     }
-    host_.create_process(pid_, setup.elevated, name_);
-    recorder_.process(pid_, setup.elevated, name_);
+    recorder_.process(pid_, setup.elevated, name_, host_.create_process(pid_, setup.elevated, name_));
 }
 
 bool Runtime::elevated() const {
@@ -143,8 +149,9 @@ bool Runtime::elevated() const {
 Error Runtime::use_process(Pid pid, bool elevated) {
     if (pid == 0) return Error::invalid_parameter;
     if (!host_.process(pid)) {
-        host_.create_process(pid, elevated, name_);
-        recorder_.process(pid, elevated, name_);
+        const Error created = host_.create_process(pid, elevated, name_);
+        recorder_.process(pid, elevated, name_, created);
+        if (created != Error::ok) return created;  // past the processes cap
     }
     pid_ = pid;
     return Error::ok;

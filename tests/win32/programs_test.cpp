@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,16 @@ TEST_CASE("an unusable environment makes WSAStartup fail with WSASYSNOTREADY and
         REQUIRE(!run.lines.empty());
         CHECK(run.lines[0].starts_with("wsrsim-win32: WSRSIM_POLICY: "));
         CHECK(run.lines[0].find("best-fit") != std::string::npos);
+    }
+    SUBCASE("a processes cap the imported host fills, leaving no room for the program's own process") {
+        const std::string table = wsrsim::tests::temporary_path("full-table");
+        std::ofstream(table) << "Protocol udp Port Exclusion Ranges\n      5000        5009\n";
+        const auto run =
+            run_program("WSRSIM_HOST=" + table + " WSRSIM_LIMITS=processes=1", program, "", true);
+        std::remove(table.c_str());
+        REQUIRE(!run.lines.empty());
+        CHECK(run.lines[0] ==
+              "wsrsim-win32: WSRSIM_LIMITS: processes=1 leaves no room for the program's own process");
     }
     SUBCASE("a cap that does not exist") {
         const auto run = run_program("WSRSIM_LIMITS=files=3", program, "", true);
@@ -118,6 +130,13 @@ TEST_CASE("a recorded run replays with every expectation met") {
         REQUIRE(replay.lines.size() > 1);
         CHECK(replay.lines[1].find(": every expectation met") != std::string::npos);
     }
+}
+
+TEST_CASE("past the processes cap, wsrsim_win32_use_process refuses a new process and keeps the old one") {
+    const auto run = run_program("WSRSIM_LIMITS=processes=1", program_path("WSRSIM_NOT_ELEVATED"), "", true);
+    CHECK(run.exit_code != 0);
+    REQUIRE(!run.lines.empty());
+    CHECK(run.lines[0].ends_with("wsrsim_win32_use_process(3000, TRUE) is 1450, expected 0"));
 }
 
 TEST_CASE("WSRSIM_LIMITS makes the host refuse past its caps, and the recording replays the refusals") {

@@ -28,7 +28,7 @@ TEST_CASE("names, variables, async requests and the clock") {
     setup.host = HostConfig{.seed = 3, .policies = {.latency = 500}};
     r.recorder.start(setup);
     REQUIRE(r.host.create_process(1000, true, "app") == Error::ok);
-    r.recorder.process(1000, true, "app");
+    r.recorder.process(1000, true, "app", Error::ok);
     const Outcome opened = r.host.open_socket(1000, SocketKind::udp);
     const SocketHandle s = opened.socket;
     r.recorder.socket(1000, SocketKind::udp, SocketOptions{}, opened);
@@ -111,8 +111,8 @@ TEST_CASE("without a stream nothing is written, but names are kept") {
     CHECK(recorder.socket_name(opened.socket + 4) == std::to_string(opened.socket + 4));
 }
 
-TEST_CASE("a capped host's caps head the trace, and a socket it refuses is a line that expects the refusal") {
-    Host host{HostConfig{.limits = {.sockets = 1}}};
+TEST_CASE("a capped host's caps head the trace; a socket or process it refuses is a line expecting that") {
+    Host host{HostConfig{.limits = {.processes = 1, .sockets = 1}}};
     auto out = std::make_unique<std::ostringstream>();
     std::ostringstream& text = *out;
     Recorder recorder(host, std::move(out));
@@ -122,7 +122,9 @@ TEST_CASE("a capped host's caps head the trace, and a socket it refuses is a lin
     REQUIRE(host.create_process(1, false, "x") == Error::ok);
     for (int i = 0; i < 2; ++i)
         recorder.socket(1, SocketKind::udp, SocketOptions{}, host.open_socket(1, SocketKind::udp));
+    recorder.process(2, false, "y", host.create_process(2, false, "y"));
     const std::string trace = text.str();
     CHECK(trace.find("\nseed 1\nlimits sockets=1 reservations=2\npolicy ") != std::string::npos);
-    CHECK(trace.ends_with("socket 1 s1 udp\nsocket 1 s2 udp => WSAEMFILE\n"));
+    CHECK(trace.ends_with("socket 1 s1 udp\nsocket 1 s2 udp => WSAEMFILE\n"
+                          "process 2 name=y => ERROR_NO_SYSTEM_RESOURCES\n"));
 }
