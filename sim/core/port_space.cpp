@@ -375,9 +375,12 @@ void PortSpace::occupy(std::uint32_t first, std::uint32_t last) {
 }
 
 // [first, last] lies in `run`: what is left of the run on either side stays free.
+// The right part first: shorter than the whole run, its climb up the max-tree
+// stops where its path meets the run's; the run's own entry, shrinking next,
+// then climbs once for both, where the other order could climb twice.
 void PortSpace::cut(const FreeRuns::Run& run, std::uint32_t first, std::uint32_t last) {
-    runs_.set(run.start, first - run.start);
     if (last < run.last()) runs_.set(last + 1, run.last() - last);
+    runs_.set(run.start, first - run.start);
 }
 
 // [first, last], inside the dynamic range, was occupied and is free now: join it
