@@ -164,6 +164,24 @@ struct PolicySettings {
 // Reads one `key=value` policy setting into `settings`; gives a message if it is not one.
 std::optional<std::string> read_policy_setting(std::string_view word, PolicySettings& settings);
 
+// Calls read(word) for each word of "a=1,b=2" (commas or blanks between), as the
+// command line and the environment give settings, and stops at the first problem
+// it reports.
+template <class Read>
+std::optional<std::string> read_settings(std::string_view text, Read read) {
+    while (!text.empty()) {
+        const std::size_t end = text.find_first_of(", \t");
+        const std::string_view word = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+        if (!word.empty())
+            if (auto problem = read(word)) return problem;
+    }
+    return std::nullopt;
+}
+
+// "wildcard=first-fit,latency=10" or the same separated by blanks (`--policy`, WSRSIM_POLICY).
+std::optional<std::string> read_policy_settings(std::string_view text, PolicySettings& settings);
+
 // The caps of a `limits` line, `replay --limits` and WSRSIM_LIMITS, by name.
 struct LimitCap {
     std::string_view name;

@@ -59,24 +59,6 @@ exit status: 0 every expectation met, 1 some unmet, 2 bad input (a trace
 error, an unreadable file, a bad option)
 )";
 
-// Calls read(word) for each word of "a=1,b=2" (commas or blanks between) and
-// stops at the first problem it reports.
-template <class Read>
-std::optional<std::string> read_settings(std::string_view text, Read read) {
-    while (!text.empty()) {
-        const std::size_t end = text.find_first_of(", \t");
-        const std::string_view word = text.substr(0, end);
-        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-        if (!word.empty())
-            if (auto problem = read(word)) return problem;
-    }
-    return std::nullopt;
-}
-
-// "wildcard=first-fit,latency=10" or the same separated by blanks.
-std::optional<std::string> read_policies(std::string_view text, trace::PolicySettings& settings) {
-    return read_settings(text, [&](std::string_view word) { return trace::read_policy_setting(word, settings); });
-}
 
 std::optional<HostImport> load_import(std::string_view path) {
     std::ifstream file;
@@ -102,7 +84,7 @@ std::optional<std::uint64_t> size_of(std::string_view path) {
 
 // "sockets=N,reservations=N,processes=N,line=N", any of them, commas or blanks between.
 std::optional<std::string> read_limits(std::string_view text, trace::ReplayOptions& options) {
-    return read_settings(text, [&](std::string_view word) -> std::optional<std::string> {
+    return trace::read_settings(text, [&](std::string_view word) -> std::optional<std::string> {
         const std::size_t equals = std::min(word.find('='), word.size());
         const std::string_view key = word.substr(0, equals);
         if (key == "line") {
@@ -223,7 +205,7 @@ int replay_command(int argc, char** argv) {
         if (!options.seed) return usage_error("replay", "--seed needs a number, not '" + std::string(*seed) + "'");
     }
     if (const auto policy = args.value("policy"))
-        if (const auto problem = read_policies(*policy, options.policies)) return usage_error("replay", *problem);
+        if (const auto problem = trace::read_policy_settings(*policy, options.policies)) return usage_error("replay", *problem);
 
     bool on_linux = false;
     if (const auto backend = args.value("backend")) {

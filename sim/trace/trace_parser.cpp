@@ -125,6 +125,10 @@ std::optional<std::string> read_limit_setting(std::string_view word, HostLimits&
     return std::nullopt;
 }
 
+std::optional<std::string> read_policy_settings(std::string_view text, PolicySettings& settings) {
+    return read_settings(text, [&](std::string_view word) { return read_policy_setting(word, settings); });
+}
+
 std::optional<std::string> read_policy_setting(std::string_view word, PolicySettings& settings) {
     const auto [key, value] = setting(word);
     if (key == "wildcard") {

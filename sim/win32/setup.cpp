@@ -1,6 +1,5 @@
 #include "setup.hpp"
 
-#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -23,20 +22,6 @@ std::optional<std::uint64_t> to_number(std::string_view text) {
     return number;
 }
 
-// Gives each word of `text` (blanks or commas between) to `read`, which says what
-// is wrong with it, if anything: the first such message.
-template <class Read>
-std::optional<std::string> read_words(std::string_view text, Read read) {
-    constexpr std::string_view separators = " \t,";
-    for (std::size_t start = text.find_first_not_of(separators); start != std::string_view::npos;
-         start = text.find_first_not_of(separators, start)) {
-        const std::size_t end = std::min(text.find_first_of(separators, start), text.size());
-        if (auto problem = read(text.substr(start, end - start))) return problem;
-        start = end;
-    }
-    return std::nullopt;
-}
-
 }  // namespace
 
 std::variant<Setup, std::string> read_setup(const Environment& variable) {
@@ -54,14 +39,11 @@ std::variant<Setup, std::string> read_setup(const Environment& variable) {
     }
     if (const char* policy = variable("WSRSIM_POLICY")) {
         trace::PolicySettings settings;
-        const auto problem = read_words(policy, [&](std::string_view word) {
-            return trace::read_policy_setting(word, settings);
-        });
-        if (problem) return "WSRSIM_POLICY: " + *problem;
+        if (auto problem = trace::read_policy_settings(policy, settings)) return "WSRSIM_POLICY: " + *problem;
         setup.host.policies = settings.applied_to(setup.host.policies);
     }
     if (const char* limits = variable("WSRSIM_LIMITS")) {
-        const auto problem = read_words(limits, [&](std::string_view word) {
+        const auto problem = trace::read_settings(limits, [&](std::string_view word) {
             return trace::read_limit_setting(word, setup.host.limits);
         });
         if (problem) return "WSRSIM_LIMITS: " + *problem;
