@@ -205,3 +205,45 @@ TEST_CASE("peak counts keep the highest value each count reached after the state
     CHECK(w.host.peak_counts(Transport::udp) == PortSpaceCounts{2, 25, 1});
     CHECK(w.host.peak_counts(Transport::tcp) == PortSpaceCounts{});
 }
+
+// ---- many at once ----
+
+// The host's tables start small and grow (sim/core/hash_index.hpp): everything
+// made before a table grew must still be found after it, under its own key.
+TEST_CASE("processes, sockets and reservations made before the host's tables grew are still found by pid, handle and token") {
+    World w;
+    constexpr Pid first_pid = 10000;
+    constexpr int processes = 300;
+    // Pids in a pattern that must not pile up in one bucket.
+    const auto pid_of = [](int i) { return first_pid + static_cast<Pid>(i) * 1024; };
+    std::vector<std::pair<SocketHandle, Token>> made;
+    for (int i = 0; i < processes; ++i) {
+        REQUIRE(w.host.create_process(pid_of(i), false, "many") == Error::ok);
+        const SocketHandle socket = w.open(pid_of(i));
+        const Port port = static_cast<Port>(1024 + i);
+        made.emplace_back(socket, w.acquired(socket, PortBlock{port, 1}).token);
+    }
+    for (int i = 0; i < processes; ++i) {
+        const auto [socket, token] = made[static_cast<std::size_t>(i)];
+        REQUIRE(w.host.process(pid_of(i)).has_value());
+        CHECK(w.host.process(pid_of(i))->sockets == 1);
+        CHECK(w.view(socket).pid == pid_of(i));
+        const auto reservation = w.host.reservation_with(token);
+        REQUIRE(reservation.has_value());
+        CHECK(reservation->block == PortBlock{static_cast<Port>(1024 + i), 1});
+        CHECK(reservation->acquired_on == socket);
+    }
+    // Every second reservation released by its token; then every fourth process
+    // exits, taking its reservation with its socket.
+    for (int i = 0; i < processes; i += 2) {
+        const auto [socket, token] = made[static_cast<std::size_t>(i)];
+        CHECK(w.host.release(socket, token).ok());
+    }
+    CHECK(w.host.counts(Transport::udp) == PortSpaceCounts{processes / 2, processes / 2, 0});
+    for (int i = 1; i < processes; i += 4) CHECK(w.host.exit_process(pid_of(i)) == Error::ok);
+    CHECK(w.host.counts(Transport::udp) == PortSpaceCounts{processes / 4, processes / 4, 0});
+    for (int i = 0; i < processes; ++i) {
+        CHECK(w.host.reservation_with(made[static_cast<std::size_t>(i)].second).has_value() == (i % 4 == 3));
+        CHECK(w.host.process(pid_of(i)).has_value() == (i % 4 != 1));
+    }
+}
