@@ -3,7 +3,7 @@
 
 #include <boost/intrusive/list.hpp>
 #include <boost/intrusive/set.hpp>
-#include <boost/intrusive/unordered_set_hook.hpp>
+#include <boost/intrusive/slist_hook.hpp>
 
 #include <optional>
 #include <string>
@@ -16,9 +16,7 @@ namespace bi = boost::intrusive;
 
 using SetHook = bi::set_member_hook<bi::link_mode<bi::normal_link>, bi::optimize_size<true>>;
 using ListHook = bi::list_member_hook<bi::link_mode<bi::normal_link>>;
-// The hash kept in the hook lets erasing by iterator go straight to the object's
-// bucket, instead of walking the bucket's list around to find which one it is.
-using HashHook = bi::unordered_set_member_hook<bi::link_mode<bi::normal_link>, bi::store_hash<true>>;
+using HashHook = bi::slist_member_hook<bi::link_mode<bi::normal_link>>;  // a bucket of HashIndex
 
 struct Socket;
 struct Process;
