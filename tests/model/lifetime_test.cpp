@@ -216,12 +216,12 @@ TEST_CASE("processes, sockets and reservations made before the host's tables gre
     constexpr int processes = 300;
     // Pids in a pattern that must not pile up in one bucket.
     const auto pid_of = [](int i) { return first_pid + static_cast<Pid>(i) * 1024; };
+    const auto block_of = [](int i) { return PortBlock{static_cast<Port>(1024 + i), 1}; };
     std::vector<std::pair<SocketHandle, Token>> made;
     for (int i = 0; i < processes; ++i) {
         REQUIRE(w.host.create_process(pid_of(i), false, "many") == Error::ok);
         const SocketHandle socket = w.open(pid_of(i));
-        const Port port = static_cast<Port>(1024 + i);
-        made.emplace_back(socket, w.acquired(socket, PortBlock{port, 1}).token);
+        made.emplace_back(socket, w.acquired(socket, block_of(i)).token);
     }
     for (int i = 0; i < processes; ++i) {
         const auto [socket, token] = made[static_cast<std::size_t>(i)];
@@ -230,7 +230,7 @@ TEST_CASE("processes, sockets and reservations made before the host's tables gre
         CHECK(w.view(socket).pid == pid_of(i));
         const auto reservation = w.host.reservation_with(token);
         REQUIRE(reservation.has_value());
-        CHECK(reservation->block == PortBlock{static_cast<Port>(1024 + i), 1});
+        CHECK(reservation->block == block_of(i));
         CHECK(reservation->acquired_on == socket);
     }
     // Every second reservation released by its token; then every fourth process
