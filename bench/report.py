@@ -270,7 +270,12 @@ four requests in turn runs the same code at 2.5. The core runs at about 2.4 GHz
 (a chain of dependent additions, timed), so a line with its expectation takes
 about 680 cycles at 3.5M/s, where 5M/s allows 480: both parsing (the parse-only
 stage alone, 370 cycles) and serving (the serve-only stage, 320) would have to
-shrink by about a third.
+shrink by about a third. A second reader for the usual line (one blank between
+words, no note, falling back to the general reader for anything else) was tried
+and not kept: covering eight commands, their options and the outcome forms
+brought back most of the general reader's steps (about 420 instructions a line
+where the general reader takes 665), for parse-only 9-11% faster and a whole
+replay 0.5% (bare) to 5% (with expectations) faster.
 Profile-guided optimization, on top of link-time optimization, is worth about
 40% here: it lays the code out for the paths the mix takes. Its profile comes
 from replays only (training also on `wsrsim gen`, which runs the model its own
