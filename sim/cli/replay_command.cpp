@@ -59,7 +59,6 @@ exit status: 0 every expectation met, 1 some unmet, 2 bad input (a trace
 error, an unreadable file, a bad option)
 )";
 
-
 std::optional<HostImport> load_import(std::string_view path) {
     std::ifstream file;
     if (!open_input(file, path, "replay")) return std::nullopt;
@@ -205,7 +204,8 @@ int replay_command(int argc, char** argv) {
         if (!options.seed) return usage_error("replay", "--seed needs a number, not '" + std::string(*seed) + "'");
     }
     if (const auto policy = args.value("policy"))
-        if (const auto problem = trace::read_policy_settings(*policy, options.policies)) return usage_error("replay", *problem);
+        if (const auto problem = trace::read_policy_settings(*policy, options.policies))
+            return usage_error("replay", *problem);
 
     bool on_linux = false;
     if (const auto backend = args.value("backend")) {
