@@ -251,7 +251,9 @@ def replay_section(runs):
     # the replay's rate over the parser's.
     parse = [throughput(runs.get(f"trace/parse_only/churn/{arg}")) for arg in (0, 1)]
     shares = [None if None in (p, w) else w / p for p, w in zip(parse, whole)]
-    share_texts = ["not measured" if share is None else f"{share:.1%} ({verdict(share <= 0.5)})" for share in shares]
+    share_texts = ["not measured" if share is None else
+                   f"{share:.1%}, {1e9 / p:.0f} of {1e9 / w:.0f} ns a request ({verdict(share <= 0.5)})"
+                   for p, w, share in zip(parse, whole, shares)]
     out += ["", "Target: parsing does not dominate, i.e. reading and parsing take at most half of a whole "
             f"replay's time: bare {share_texts[0]}, with expectations {share_texts[1]}.",
             "", WHY_REPLAY]
@@ -263,28 +265,30 @@ Where the time goes: callgrind counts, in this build, about 920 instructions a
 bare line (parser 480, engine and model 340, reading lines and the loop around
 them 100) and 1,130 a line with its expectation (parser 670, the `=> outcome`
 adding 190 spread over some 40 source lines, none above 17; serving and checking
-360). The rate is bound less by
-instructions than by branches that a random mix of requests makes unpredictable:
-a bare churn line runs at about 1.6 instructions a cycle, where a trace repeating
-four requests in turn runs the same code at 2.5. The core runs at about 2.4 GHz
-(a chain of dependent additions, timed), so a line with its expectation takes
-about 680 cycles at 3.5M/s, where 5M/s allows 480: both parsing (the parse-only
-stage alone, 370 cycles) and serving (the serve-only stage, 320) would have to
-shrink by about a third. A second reader for the usual line (one blank between
-words, no note, falling back to the general reader for anything else) was tried
-and not kept: covering eight commands, their options and the outcome forms
-brought back most of the general reader's steps (about 420 instructions a line
-where the general reader takes 665), for parse-only 9-11% faster and a whole
-replay 0.5% (bare) to 5% (with expectations) faster.
-Profile-guided optimization, on top of link-time optimization, is worth about
-40% here: it lays the code out for the paths the mix takes. Its profile comes
-from replays only (training also on `wsrsim gen`, which runs the model its own
-way, cost 5%). A line with its expectation misses the target: the outcome after
-`=>` is a second part to parse and check on every line. Figures move by 10-15%
-between runs: the machine is shared, and the same binary measures that far apart
-at different moments (the bare replay, 5.0-5.2M/s while the host was quiet and
-4.0-4.4M/s while it was busy, one binary measured through a day; nothing else
-ran in the virtual machine, and it showed no steal time)."""
+360). A sampling profile of parse-only is as flat: no source line takes 7% of it.
+Those counts belong to the compiler; the rate belongs to the processor too. On the
+machine named above (family 26 is AMD's Zen 5; a chain of dependent additions
+times it at about 4.1 GHz) a line with its expectation takes about 490 cycles,
+2.3 instructions a cycle (measured 2026-12-07). Until then this project ran on a
+first-generation Zen core (family 23 model 1, about 2.4 GHz), where the same code
+ran at 1.6 instructions a cycle (cachegrind's branch model counted some 15
+mispredictions a line, which a random mix of requests makes), and replayed 4.0-5.2M/s bare
+and 3.4-4.3M/s with expectations: the targets were missed there, and are met here
+by the processor, not by a change of code.
+Profile-guided optimization, on top of link-time optimization, is worth about 40%
+on a bare replay and 20% with expectations here, nearly all of it in the parser
+(a plain release build with link-time optimization: 6.9M/s and 7.0M/s, parse-only
+15.5M/s and 12.0M/s, serving the same). Its profile comes from replays only
+(training also on `wsrsim gen`, which runs the model its own way, cost 5%).
+A second reader for the usual line (one blank between words, no note, falling
+back to the general reader for anything else) was tried on the older machine and
+not kept: covering eight commands, their options and the outcome forms brought
+back most of the general reader's steps (about 420 instructions a line where the
+general reader takes 665), for parse-only 9-11% faster and a whole replay 0.5%
+(bare) to 5% (with expectations) faster. Figures move by about 5% between runs
+(five alternating runs: bare 9.5-10.0M/s, with expectations 8.2-8.6M/s), which
+puts parsing's share with expectations at 48-50%, on the edge of its target: a
+line's parsing and its serving take about the same time."""
 
 
 # ---- other measurements -------------------------------------------------------------
