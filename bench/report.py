@@ -272,9 +272,9 @@ times it at about 4.1 GHz) a line with its expectation takes about 490 cycles,
 2.3 instructions a cycle (measured 2026-12-07). Until then this project ran on a
 first-generation Zen core (family 23 model 1, about 2.4 GHz), where the same code
 ran at 1.6 instructions a cycle (cachegrind's branch model counted some 15
-mispredictions a line, which a random mix of requests makes), and replayed 4.0-5.2M/s bare
-and 3.4-4.3M/s with expectations: the targets were missed there, and are met here
-by the processor, not by a change of code.
+mispredictions a line, which a random mix of requests makes) and replayed
+4.0-5.2M/s bare and 3.4-4.3M/s with expectations: the targets were missed there,
+and are met here by the processor, not by a change of code.
 Profile-guided optimization, on top of link-time optimization, is worth about 40%
 on a bare replay and 20% with expectations here, nearly all of it in the parser
 (a plain release build with link-time optimization: 6.9M/s and 7.0M/s, parse-only
