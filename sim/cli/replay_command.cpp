@@ -190,7 +190,8 @@ struct Tally {
 int replay_command(int argc, char** argv) {
     const Arguments args = Arguments::parse(
         argc, argv, 2,
-        {{"json"}, {"events", true}, {"progress"}, {"no-progress"}, {"seed", true}, {"policy", true}, {"host", true}, {"state", true}, {"backend", true}, {"limits", true}});
+        {{"json"}, {"events", true}, {"progress"}, {"no-progress"}, {"seed", true}, {"policy", true},
+         {"host", true}, {"state", true}, {"backend", true}, {"limits", true}});
     if (!args.error().empty()) return usage_error("replay", args.error());
     if (args.has("help")) {
         std::cout << usage;

@@ -38,7 +38,11 @@ std::string status_of(const trace::ReplaySummary& summary) {
 void write_notes(JsonWriter& json, std::string_view key, const std::vector<trace::ImportNote>& notes) {
     json.key(key).begin_array();
     for (const trace::ImportNote& note : notes)
-        json.begin_object().key("line").value(note.line).key("text").value(note.text).key("reason").value(note.reason).end_object();
+        json.begin_object()
+            .key("line").value(note.line)
+            .key("text").value(note.text)
+            .key("reason").value(note.reason)
+            .end_object();
     json.end_array();
 }
 
@@ -72,15 +76,18 @@ void print_summary(std::ostream& out, const TraceReport& report) {
     out << "\nrequests by kind\n";
     for (std::size_t kind = 0; kind < s.requests_by_kind.size(); ++kind)
         if (s.requests_by_kind[kind])
-            out << "  " << std::left << std::setw(26) << trace::request_kind_name(kind) << s.requests_by_kind[kind] << '\n';
+            out << "  " << std::left << std::setw(26) << trace::request_kind_name(kind) << s.requests_by_kind[kind]
+                << '\n';
     out << "\noutcomes by code\n";
     print_codes(out, s.outcomes);
 
     if (s.expectations_unmet) {
         out << "\nunmet expectations\n";
         for (const trace::UnmetExpectation& unmet : s.unmet)
-            out << "  " << s.file << ':' << unmet.line << ": expected " << unmet.expected << ", got " << unmet.actual << '\n';
-        if (s.unmet.size() < s.expectations_unmet) out << "  ... and " << s.expectations_unmet - s.unmet.size() << " more\n";
+            out << "  " << s.file << ':' << unmet.line << ": expected " << unmet.expected << ", got " << unmet.actual
+                << '\n';
+        if (s.unmet.size() < s.expectations_unmet)
+            out << "  ... and " << s.expectations_unmet - s.unmet.size() << " more\n";
     }
 
     if (s.has_peaks) {
@@ -155,7 +162,11 @@ void write_summary(JsonWriter& json, const TraceReport& report) {
         .key("unmet").value(s.expectations_unmet)
         .key("unmet_listed").begin_array();
     for (const trace::UnmetExpectation& unmet : s.unmet)
-        json.begin_object().key("line").value(unmet.line).key("expected").value(unmet.expected).key("actual").value(unmet.actual).end_object();
+        json.begin_object()
+            .key("line").value(unmet.line)
+            .key("expected").value(unmet.expected)
+            .key("actual").value(unmet.actual)
+            .end_object();
     json.end_array().end_object();
 
     json.key("peak");
