@@ -206,7 +206,12 @@ the free run split and merged again with updates of the 5-level longest-run
 tree that wildcard placement needs. Callgrind counted about 1,640 instructions
 per acquire+release pair at 10 live reservations (the longest-run updates alone
 were about a third of them) when this analysis was written, before the free runs
-moved from a search tree to fixed bitmaps. Reaching 100x on one-port
+moved from a search tree to fixed bitmaps. Until 2026-12-07 the longest-run
+updates also waited at every level they climbed for a write to reach the cache
+before they could read the group holding it (a narrow store cannot be forwarded
+to a wide load): half of a pair's time in a sampling profile. Reading each group
+before writing into it made acquire+release 12-22% faster and an ephemeral
+bind+close 21-24% (alternating runs). Reaching 100x on one-port
 blocks would take the model to a few dozen nanoseconds per pair, i.e. dropping
 the incremental free-run index from the hot path (for example, updating it
 lazily only when a wildcard request asks), which is a change to sim/core."""

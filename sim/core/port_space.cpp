@@ -81,14 +81,22 @@ FreeRuns::FreeRuns() {
     }
 }
 
-// A maximum of values (not of positions, as std::max_element finds) over a loop
-// kept as a loop: GCC vectorizes it into a few branch-free SIMD instructions,
-// where fully unrolled it becomes a chain of 16 compares.
-std::uint16_t FreeRuns::group_max(std::size_t level, std::uint32_t group) const {
-    const std::uint16_t* first = lengths_[level].data() + group * fanout;
+// The maximum of the 16 entries in `entry`'s group at `level`, reading `entry`
+// as `value`: set() writes an entry only after reading its group. A group loaded
+// just after one of its entries was written waits for that write to reach the
+// cache (a narrow store cannot be forwarded to a wide load); at every level
+// climbed, that wait was half of an acquire+release. Kept as a loop over 16-bit
+// lanes, GCC vectorizes it into a few branch-free SIMD instructions, where fully
+// unrolled it becomes a chain of 16 compares.
+std::uint16_t FreeRuns::group_max_with(std::size_t level, std::uint32_t entry, std::uint16_t value) const {
+    const auto lane = static_cast<std::uint16_t>(entry % fanout);
+    const std::uint16_t* first = lengths_[level].data() + (entry - lane);
     std::uint16_t highest = 0;
 #pragma GCC unroll 1
-    for (std::uint32_t i = 0; i < fanout; ++i) highest = std::max(highest, first[i]);
+    for (std::uint16_t i = 0; i < fanout; ++i) {
+        const std::uint16_t stored = first[i];
+        highest = std::max(highest, i == lane ? value : stored);
+    }
     return highest;
 }
 
@@ -97,25 +105,22 @@ void FreeRuns::set(std::uint32_t start, std::uint32_t length) {
     std::uint16_t after = static_cast<std::uint16_t>(length);
     if (before == 0 && after != 0) starts_.insert(start);
     if (before != 0 && after == 0) starts_.erase(start);
-    lengths_[0][start] = after;
     // Climb only while a maximum changes. A child that grows lifts its parent
-    // directly; only a child that held the maximum and shrank needs a rescan.
+    // directly; only a child that held the maximum and shrank needs a rescan,
+    // read before the child is written.
     std::uint32_t index = start;
-    for (std::size_t level = 1; level <= top; ++level) {
+    for (std::size_t level = 0; level < top; ++level) {
         const std::uint32_t group = index / fanout;
-        std::uint16_t& parent = lengths_[level][group];
-        const std::uint16_t old_parent = parent;
-        if (after < parent) {
-            if (before < parent) break;
-            parent = group_max(level - 1, group);
-        } else {
-            parent = after;
-        }
-        if (parent == old_parent) break;
-        before = old_parent;
-        after = parent;
+        const std::uint16_t parent = lengths_[level + 1][group];
+        std::uint16_t new_parent = after;
+        if (after < parent) new_parent = before < parent ? parent : group_max_with(level, index, after);
+        lengths_[level][index] = after;
+        if (new_parent == parent) return;
+        before = parent;
+        after = new_parent;
         index = group;
     }
+    lengths_[top][index] = after;
 }
 
 // Every non-zero entry of the max-tree lies on the path up from a run start.

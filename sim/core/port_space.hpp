@@ -102,7 +102,8 @@ private:
     static constexpr std::uint32_t fanout = 16;
     static constexpr std::size_t top = 4;  // 65536 = 16^4 leaves
 
-    std::uint16_t group_max(std::size_t level, std::uint32_t group) const;
+    // The maximum of the group holding `entry`, with `entry` read as `value`.
+    std::uint16_t group_max_with(std::size_t level, std::uint32_t entry, std::uint16_t value) const;
     // The first index >= from, within from's group of 16 at `level`, holding >= length.
     std::optional<std::uint32_t> scan_group(std::size_t level, std::uint32_t from,
                                             std::uint32_t length) const;

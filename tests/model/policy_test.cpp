@@ -85,6 +85,19 @@ TEST_CASE("first-fit places a wildcard block at the lowest free run, reusing a r
     CHECK(w.acquired(s, wildcard(50)).block.start == 50200);  // 50060-50099 is too short
 }
 
+TEST_CASE("first-fit passes over a free run an acquire cut short, to the next run long enough") {
+    // The free-run index keeps the longest run of each group of ports. Cutting
+    // the run that was longest must bring its group's figure down with it, or
+    // the search stops at that group and finds nothing there.
+    World w = placing(WildcardPlacement::first_fit);
+    const SocketHandle s = w.open();
+    w.acquired(s, PortBlock{50000, 20});
+    w.acquired(s, PortBlock{50200, 1});    // free: 50020-50199 (180 ports), 50201-50299 (99)
+    w.acquired(s, PortBlock{50020, 150});  // free: 50170-50199 (30), 50201-50299 (99)
+    CHECK(w.acquired(s, wildcard(50)).block.start == 50201);
+    CHECK_REFUSED(w, Error::wsaenobufs, w.host.acquire(s, wildcard(50)));
+}
+
 // ---- next-fit ----
 
 TEST_CASE("next-fit places a wildcard block after the last one even when an earlier hole fits") {
