@@ -91,13 +91,16 @@ FreeRuns::FreeRuns() {
 std::uint16_t FreeRuns::group_max_with(std::size_t level, std::uint32_t entry, std::uint16_t value) const {
     const auto lane = static_cast<std::uint16_t>(entry % fanout);
     const std::uint16_t* first = lengths_[level].data() + (entry - lane);
-    std::uint16_t highest = 0;
+    // Compared as signed values 32768 lower: SSE2 has a signed 16-bit maximum
+    // (pmaxsw) but no unsigned one, which takes two instructions per step.
+    std::int16_t highest = INT16_MIN;
 #pragma GCC unroll 1
     for (std::uint16_t i = 0; i < fanout; ++i) {
         const std::uint16_t stored = first[i];
-        highest = std::max(highest, i == lane ? value : stored);
+        const std::uint16_t entry_value = i == lane ? value : stored;
+        highest = std::max(highest, static_cast<std::int16_t>(entry_value ^ 0x8000));
     }
-    return highest;
+    return static_cast<std::uint16_t>(static_cast<std::uint16_t>(highest) ^ 0x8000);
 }
 
 void FreeRuns::set(std::uint32_t start, std::uint32_t length) {
