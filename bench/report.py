@@ -211,7 +211,10 @@ updates also waited at every level they climbed for a write to reach the cache
 before they could read the group holding it (a narrow store cannot be forwarded
 to a wide load): half of a pair's time in a sampling profile. Reading each group
 before writing into it made acquire+release 12-22% faster and an ephemeral
-bind+close 21-24% (alternating runs). Reaching 100x on one-port
+bind+close 21-24% (alternating runs), and comparing the lengths as signed 16-bit
+values, for SSE2's one-instruction maximum, another 7-10%. The rescans of those
+groups, about eight a pair, each waiting for the one below, are still some 45%
+of it. Reaching 100x on one-port
 blocks would take the model to a few dozen nanoseconds per pair, i.e. dropping
 the incremental free-run index from the hot path (for example, updating it
 lazily only when a wildcard request asks), which is a change to sim/core."""
